@@ -1,0 +1,136 @@
+// Batch hashing, the CPU backend of qsmcore.hash64.
+//
+// Every value is reduced to bytes and hashed with xxh3_64:
+//   - integers (any width, signed or not, bool) as the 8 little-endian bytes of
+//     their value widened to 64 bits (so int32(5), uint8(5) and uint64(5) agree);
+//   - floats as the 8 bytes of their float64 value, with -0.0 folded to +0.0 and
+//     every NaN to the canonical quiet NaN, so values that compare equal (or are
+//     all NaN) hash equal;
+//   - str as UTF-8, bytes as they are.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "qsm/core/config.hpp"
+#include "qsm/core/hash.hpp"
+#include "qsm/core/parallel.hpp"
+
+namespace qsm {
+
+inline constexpr uint64_t kHashGrain = 1u << 16;
+
+template <class T>
+QSM_HD QSM_FORCEINLINE uint64_t hash_word(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    double x = static_cast<double>(v);
+    if (x == 0.0) x = 0.0;  // -0.0 -> +0.0
+    uint64_t bits;
+    if (x != x) {
+      bits = 0x7FF8000000000000ull;  // canonical quiet NaN
+    } else {
+#if QSM_DEVICE_PASS
+      bits = static_cast<uint64_t>(__double_as_longlong(x));
+#else
+      __builtin_memcpy(&bits, &x, sizeof(bits));
+#endif
+    }
+    return bits;
+  } else if constexpr (std::is_signed_v<T>) {
+    return static_cast<uint64_t>(static_cast<int64_t>(v));
+  } else {
+    return static_cast<uint64_t>(v);
+  }
+}
+
+// Numeric array -> hashes.
+template <class T>
+void hash_numeric(const T* in, uint64_t* out, uint64_t n, uint64_t seed, int threads) {
+  parallel_for(n, kHashGrain, threads, [&](uint64_t begin, uint64_t end) {
+    for (uint64_t i = begin; i < end; ++i) out[i] = xxh3_64_u64(hash_word(in[i]), seed);
+  });
+}
+
+// Numeric array -> the 64-bit words that hash_numeric feeds to xxh3 (used to
+// hand any dtype to the GPU backend, which hashes words).
+template <class T>
+void hash_words(const T* in, uint64_t* out, uint64_t n, int threads) {
+  parallel_for(n, kHashGrain, threads, [&](uint64_t begin, uint64_t end) {
+    for (uint64_t i = begin; i < end; ++i) out[i] = hash_word(in[i]);
+  });
+}
+
+// Fixed-width byte strings (NumPy dtype 'S'): trailing NULs are padding, as in NumPy.
+inline void hash_fixed_bytes(const uint8_t* base, uint64_t itemsize, uint64_t n, uint64_t* out,
+                             uint64_t seed, int threads) {
+  parallel_for(n, kHashGrain, threads, [&](uint64_t begin, uint64_t end) {
+    for (uint64_t i = begin; i < end; ++i) {
+      const uint8_t* p = base + i * itemsize;
+      uint64_t len = itemsize;
+      while (len > 0 && p[len - 1] == 0) --len;
+      out[i] = xxh3_64(p, len, seed);
+    }
+  });
+}
+
+// Appends the UTF-8 encoding of code point cp; false for a surrogate or a value
+// past U+10FFFF, which have no UTF-8 form.
+inline bool append_utf8(uint32_t cp, std::string& s) {
+  if (cp < 0x80) {
+    s.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    s.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) return false;
+    s.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp <= 0x10FFFF) {
+    s.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    s.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Fixed-width unicode strings (NumPy dtype 'U', UCS-4): hashed as their UTF-8
+// encoding, so they agree with the same text passed as Python str.
+inline void hash_fixed_ucs4(const uint32_t* base, uint64_t chars, uint64_t n, uint64_t* out,
+                            uint64_t seed, int threads) {
+  parallel_for(n, kHashGrain, threads, [&](uint64_t begin, uint64_t end) {
+    std::string utf8;
+    utf8.reserve(chars * 4);
+    for (uint64_t i = begin; i < end; ++i) {
+      const uint32_t* p = base + i * chars;
+      uint64_t len = chars;
+      while (len > 0 && p[len - 1] == 0) --len;
+      utf8.clear();
+      for (uint64_t j = 0; j < len; ++j) {
+        if (!append_utf8(p[j], utf8)) {
+          throw std::invalid_argument("values: element " + std::to_string(i) +
+                                      " holds a code point with no UTF-8 encoding");
+        }
+      }
+      out[i] = xxh3_64(utf8.data(), utf8.size(), seed);
+    }
+  });
+}
+
+// Variable-length items packed back to back: item i is data[offsets[i], offsets[i+1]).
+inline void hash_packed(const uint8_t* data, const uint64_t* offsets, uint64_t n, uint64_t* out,
+                        uint64_t seed, int threads) {
+  parallel_for(n, kHashGrain, threads, [&](uint64_t begin, uint64_t end) {
+    for (uint64_t i = begin; i < end; ++i)
+      out[i] = xxh3_64(data + offsets[i], offsets[i + 1] - offsets[i], seed);
+  });
+}
+
+}  // namespace qsm

@@ -1,0 +1,98 @@
+"""The demonstrations behind ``qsm tour`` and ``qsm sample``.
+
+Each later tool adds one section to SECTIONS; ``qsm tour`` runs them in order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+import qsmcore
+from qsmcore import random as qrandom
+from qsmcore.stats import mean_ci
+
+
+def _rate(items: int, seconds: float) -> str:
+    return f"{items / seconds / 1e6:,.1f} M/s" if seconds > 0 else "-"
+
+
+def _backends(console: Console) -> None:
+    b = qsmcore.backends()
+    cuda = "CUDA: " + ("usable" if b["cuda"]["available"] else f"not usable ({b['cuda']['reason']})")
+    console.print(f"qsmcore {b['version']}, {b['cpu']['threads']} CPU threads. {cuda}")
+
+
+def _hashing(console: Console) -> None:
+    console.rule("[bold]hash64: one hash for every sketch (XXH3-64, bit-exact with xxhash)")
+    t = Table("value", "hash64(value)", "note")
+    t.add_row('"hello"', f"{qsmcore.hash64('hello'):#018x}", "str: its UTF-8 bytes")
+    t.add_row("5", f"{qsmcore.hash64(5):#018x}", "int: 8 little-endian bytes")
+    t.add_row(
+        "np.uint8(5)", f"{qsmcore.hash64(np.uint8(5)):#018x}", "same value, same hash, any width"
+    )
+    t.add_row('"hello", seed=1', f"{qsmcore.hash64('hello', seed=1):#018x}", "seeded")
+    console.print(t)
+    keys = np.arange(10_000_000, dtype=np.uint64)
+    qsmcore.hash64(keys[:1000])
+    t0 = time.perf_counter()
+    qsmcore.hash64(keys)
+    dt = time.perf_counter() - t0
+    words = [f"user:{i}" for i in range(1_000_000)]
+    t0 = time.perf_counter()
+    qsmcore.hash64(words)
+    ds = time.perf_counter() - t0
+    console.print(
+        f"10M uint64 keys in {dt * 1e3:.1f} ms ({_rate(keys.size, dt)}); "
+        f"1M short str in {ds * 1e3:.1f} ms ({_rate(len(words), ds)})."
+    )
+
+
+def describe_sample(
+    console: Console, spec: str, n: int, *, seed: int = 0, backend: str = "auto"
+) -> None:
+    """Sample ``spec`` and print exact vs sampled moments with a 95% interval."""
+    dist = qrandom.parse(spec)
+    t0 = time.perf_counter()
+    x = qrandom.sample(dist, n, seed=seed, backend=backend)
+    dt = time.perf_counter() - t0
+    t = Table(title=f"{dist}: {n:,} draws in {dt * 1e3:.1f} ms ({_rate(n, dt)})")
+    t.add_column("")
+    t.add_column("exact", justify="right")
+    t.add_column("sample", justify="right")
+    ci = mean_ci(x) if n >= 2 else None
+    t.add_row("mean", f"{dist.mean:.6g}", str(ci) if ci else f"{x.mean():.6g}")
+    var = float(x.var(ddof=1)) if n >= 2 else float("nan")
+    t.add_row("variance", f"{dist.variance:.6g}", f"{var:.6g}")
+    t.add_row("SCV", f"{dist.scv:.6g}", f"{var / x.mean() ** 2:.6g}" if n >= 2 else "-")
+    for q in (0.5, 0.99, 0.999):
+        t.add_row(f"p{q * 100:g}", "", f"{np.quantile(x, q):.6g}")
+    console.print(t)
+
+
+def _sampling(console: Console) -> None:
+    console.rule("[bold]random: exact distributions on Philox4x32-10 streams")
+    for spec in ("exp:1", "lognormal:mean=1,scv=4", "hyperexp:mean=1,scv=9", "erlang:k=4,rate=4"):
+        describe_sample(console, spec, 2_000_000)
+    d = qrandom.parse("gamma:shape=0.5,scale=2")
+    whole = qrandom.sample(d, 1000, seed=7)
+    parts = np.concatenate(
+        [qrandom.sample(d, 300, seed=7), qrandom.sample(d, 700, seed=7, start=300)]
+    )
+    one = qrandom.sample(d, 1000, seed=7, threads=1)
+    console.print(
+        f"split invariance: draws [0,300) + [300,1000) == [0,1000): "
+        f"{np.array_equal(whole, parts)}; 1 thread == all threads: {np.array_equal(whole, one)}"
+    )
+
+
+SECTIONS: list[Callable[[Console], None]] = [_backends, _hashing, _sampling]
+
+
+def run(console: Console) -> None:
+    for section in SECTIONS:
+        section(console)
