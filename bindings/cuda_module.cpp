@@ -30,7 +30,8 @@ PYBIND11_MODULE(_cuda, m) {
       py::dict e;
       e["index"] = d.index;
       e["name"] = d.name;
-      e["compute_capability"] = std::to_string(d.compute_major) + "." + std::to_string(d.compute_minor);
+      e["compute_capability"] =
+          std::to_string(d.compute_major) + "." + std::to_string(d.compute_minor);
       e["total_memory"] = d.total_memory;
       e["multiprocessors"] = d.multiprocessors;
       out.append(e);
@@ -52,8 +53,10 @@ PYBIND11_MODULE(_cuda, m) {
          uint64_t key, uint64_t start, uint32_t lane, int /*threads*/) {
         require(kind >= 0 && kind <= static_cast<int>(qsm::DistKind::Empirical),
                 "unknown distribution kind " + std::to_string(kind));
-        qsm::Dist d{static_cast<qsm::DistKind>(kind), {params[0], params[1], params[2], params[3]},
-                    nullptr, 0};
+        qsm::Dist d{static_cast<qsm::DistKind>(kind),
+                    {params[0], params[1], params[2], params[3]},
+                    nullptr,
+                    0};
         if (d.kind == qsm::DistKind::Empirical) {
           require(data.has_value() && data->size() > 0, "empirical sampling needs a data array");
           d.data = data->data();

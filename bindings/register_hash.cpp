@@ -40,8 +40,15 @@ bool visit_numeric(const py::dtype& dt, F&& f) {
   return false;
 }
 
+// Non-native byte order or non-C strides: one copy into native C order.
 py::array as_native_contiguous(const py::array& values) {
-  // Non-native byte order or strides: one copy into native C order.
+  const char order = values.dtype().byteorder();
+  const bool swapped =
+      (order == '>' || order == '<') && !values.dtype().attr("isnative").cast<bool>();
+  if (swapped) {
+    py::object native = values.dtype().attr("newbyteorder")("=");
+    return py::module_::import("numpy").attr("ascontiguousarray")(values, native);
+  }
   return py::array::ensure(values, py::array::c_style);
 }
 

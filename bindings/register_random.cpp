@@ -32,8 +32,7 @@ void register_random(py::module_& m) {
   m.def(
       "philox4x32",
       [](CArray<uint32_t> counters, uint32_t k0, uint32_t k1, int rounds) {
-        require(counters.ndim() == 2 && counters.shape(1) == 4,
-                "counters must have shape (n, 4)");
+        require(counters.ndim() == 2 && counters.shape(1) == 4, "counters must have shape (n, 4)");
         require(rounds == 7 || rounds == 10, "rounds must be 7 or 10");
         py::array_t<uint32_t> out({counters.shape(0), py::ssize_t{4}});
         const qsm::PhiloxKey key{k0, k1};
@@ -51,8 +50,10 @@ void register_random(py::module_& m) {
          uint64_t key, uint64_t start, uint32_t lane, int threads) {
         require(kind >= 0 && kind <= static_cast<int>(qsm::DistKind::Empirical),
                 "unknown distribution kind " + std::to_string(kind));
-        qsm::Dist d{static_cast<qsm::DistKind>(kind), {params[0], params[1], params[2], params[3]},
-                    nullptr, 0};
+        qsm::Dist d{static_cast<qsm::DistKind>(kind),
+                    {params[0], params[1], params[2], params[3]},
+                    nullptr,
+                    0};
         if (d.kind == qsm::DistKind::Empirical) {
           require(data.has_value() && data->size() > 0, "empirical sampling needs a data array");
           d.data = data->data();

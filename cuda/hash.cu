@@ -8,8 +8,7 @@ namespace qsm::cuda {
 
 namespace {
 
-__global__ void hash_words_kernel(const uint64_t* words, uint64_t* out, uint64_t n,
-                                  uint64_t seed) {
+__global__ void hash_words_kernel(const uint64_t* words, uint64_t* out, uint64_t n, uint64_t seed) {
   const uint64_t stride = static_cast<uint64_t>(gridDim.x) * blockDim.x;
   for (uint64_t i = static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
        i += stride)

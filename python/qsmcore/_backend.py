@@ -27,7 +27,10 @@ def cuda_status() -> tuple[ModuleType | None, str]:
     try:
         from qsmcore import _cuda
     except ImportError as exc:
-        return None, f"qsmcore._cuda was not built (no nvcc at install time, or QSM_CUDA=OFF): {exc}"
+        return (
+            None,
+            f"qsmcore._cuda was not built (no nvcc at install time, or QSM_CUDA=OFF): {exc}",
+        )
     count, err = _cuda.device_count()
     if count <= 0:
         return None, f"qsmcore._cuda is built but no GPU is usable: {err or 'no CUDA device found'}"

@@ -23,7 +23,9 @@ def _rate(items: int, seconds: float) -> str:
 
 def _backends(console: Console) -> None:
     b = qsmcore.backends()
-    cuda = "CUDA: " + ("usable" if b["cuda"]["available"] else f"not usable ({b['cuda']['reason']})")
+    cuda = "CUDA: " + (
+        "usable" if b["cuda"]["available"] else f"not usable ({b['cuda']['reason']})"
+    )
     console.print(f"qsmcore {b['version']}, {b['cpu']['threads']} CPU threads. {cuda}")
 
 

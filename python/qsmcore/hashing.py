@@ -65,7 +65,10 @@ def _hash_scalar(value: Any, seed: int) -> int | None:
 def hash64(values: str | bytes | bytearray | int | float, seed: int = 0) -> int: ...
 @overload
 def hash64(
-    values: np.ndarray | Sequence[Any], seed: int = 0, *, threads: int | None = None,
+    values: np.ndarray | Sequence[Any],
+    seed: int = 0,
+    *,
+    threads: int | None = None,
     backend: str = "cpu",
 ) -> np.ndarray: ...
 

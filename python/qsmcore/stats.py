@@ -43,10 +43,7 @@ class ConfidenceInterval:
         return self.low <= value <= self.high
 
     def __str__(self) -> str:
-        return (
-            f"{self.mean:.6g} ± {self.half_width:.3g} "
-            f"({self.confidence:.0%} CI, n={self.n})"
-        )
+        return f"{self.mean:.6g} ± {self.half_width:.3g} ({self.confidence:.0%} CI, n={self.n})"
 
 
 def _check_confidence(confidence: Any) -> float:
@@ -58,7 +55,9 @@ def _check_confidence(confidence: Any) -> float:
     return confidence
 
 
-def mean_ci(values: Any, confidence: float = 0.95, *, threads: int | None = None) -> ConfidenceInterval:
+def mean_ci(
+    values: Any, confidence: float = 0.95, *, threads: int | None = None
+) -> ConfidenceInterval:
     """Mean of ``values`` with a Student-t confidence interval (needs n >= 2 finite values)."""
     confidence = _check_confidence(confidence)
     nthreads = _backend.check_threads(threads)
@@ -71,7 +70,9 @@ def mean_ci(values: Any, confidence: float = 0.95, *, threads: int | None = None
     n, mean, m2 = _core.welford(array, nthreads)
     if not math.isfinite(mean) or not math.isfinite(m2):
         raise ValueError("values must be finite (found NaN or inf)")
-    return ConfidenceInterval(*_core.t_interval(n, mean, m2, confidence), n=n, confidence=confidence)
+    return ConfidenceInterval(
+        *_core.t_interval(n, mean, m2, confidence), n=n, confidence=confidence
+    )
 
 
 def student_t_quantile(p: float, df: float) -> float:

@@ -59,10 +59,13 @@ QSM_HD QSM_FORCEINLINE U32x4 philox4x32(U32x4 ctr, PhiloxKey key) {
 }
 
 // 64 random bits -> a double uniform on the open interval (0, 1) with 53 random
-// bits: (k + 1/2) * 2^-53 for k in [0, 2^53). Never 0 or 1, so log(u) and
-// 1/u are always finite, and the grid is symmetric: 1 - u is also on it.
+// bits: k * 2^-53 for the top 53 bits k, every value exactly representable.
+// k = 0 (probability 2^-53) maps to 2^-54 instead of 0, so log(u) and 1/u are
+// always finite. ((k + 0.5) * 2^-53 would need 54 significant bits and round
+// to 1.0 for the largest k.)
 QSM_HD QSM_FORCEINLINE double u01_open(uint64_t bits) {
-  return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;
+  const uint64_t k = bits >> 11;
+  return k == 0 ? 0x1.0p-54 : static_cast<double>(k) * 0x1.0p-53;
 }
 
 // The private random sequence of one draw: lazily generates Philox blocks

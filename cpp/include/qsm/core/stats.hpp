@@ -81,22 +81,49 @@ inline double beta_cf(double a, double b, double x) {
   return h;
 }
 
+// ln Γ(a + b) - ln Γ(a). For large a the two lgamma values are huge and nearly
+// equal, so their difference would keep only ~10 digits; the Stirling series of
+// the ratio keeps all of them.
+inline double log_gamma_ratio(double a, double b) {
+  if (a < 30.0 || b > a) return std::lgamma(a + b) - std::lgamma(a);
+  auto corr = [](double z) {  // ln Γ(z) - Stirling's leading terms
+    const double z2 = z * z;
+    return (1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0 - 1.0 / (1680.0 * z2)) / z2) / z2) / z;
+  };
+  return (a - 0.5) * std::log1p(b / a) + b * std::log(a + b) - b + corr(a + b) - corr(a);
+}
+
+// I_x(a, b) given x, y = 1 - x and their logs, each computed by the caller
+// without cancellation.
+inline double incomplete_beta(double a, double b, double x, double y, double log_x, double log_y) {
+  if (x <= 0.0) return 0.0;
+  if (y <= 0.0) return 1.0;
+  const double log_front =
+      (a >= b ? log_gamma_ratio(a, b) - std::lgamma(b) : log_gamma_ratio(b, a) - std::lgamma(a)) +
+      a * log_x + b * log_y;
+  // The fraction converges fast only on the near side of the mean a / (a + b).
+  if (x < (a + 1.0) / (a + b + 2.0)) return std::exp(log_front) * beta_cf(a, b, x) / a;
+  return 1.0 - std::exp(log_front) * beta_cf(b, a, y) / b;
+}
+
 }  // namespace detail
 
 // Regularized incomplete beta I_x(a, b) for a, b > 0, x in [0, 1].
 inline double incomplete_beta(double a, double b, double x) {
   if (x <= 0.0) return 0.0;
   if (x >= 1.0) return 1.0;
-  const double log_front =
-      std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
-  // The fraction converges fast only on the near side of the mean a / (a + b).
-  if (x < (a + 1.0) / (a + b + 2.0)) return std::exp(log_front) * detail::beta_cf(a, b, x) / a;
-  return 1.0 - std::exp(log_front) * detail::beta_cf(b, a, 1.0 - x) / b;
+  return detail::incomplete_beta(a, b, x, 1.0 - x, std::log(x), std::log1p(-x));
 }
 
-// P(T > t) for t >= 0, T ~ Student t with df degrees of freedom.
+// P(T > t) for t >= 0, T ~ Student t with df degrees of freedom:
+// (1/2) I_x(df/2, 1/2) with x = df / (df + t^2), computed through q = t^2/df
+// so that x, 1 - x and their logs stay exact for huge df.
 inline double student_t_upper_tail(double t, double df) {
-  return 0.5 * incomplete_beta(0.5 * df, 0.5, df / (df + t * t));
+  const double q = t * t / df;
+  if (q == 0.0) return 0.5;
+  const double x = 1.0 / (1.0 + q), y = q / (1.0 + q);
+  return 0.5 *
+         detail::incomplete_beta(0.5 * df, 0.5, x, y, -std::log1p(q), std::log(q) - std::log1p(q));
 }
 
 // Quantile of Student's t (df > 0, p in (0, 1)); NaN outside the domain.
