@@ -1,6 +1,7 @@
 """Skip markers for tests that need the CUDA backend."""
 
 import pytest
+
 from qsmcore import _backend
 
 _cuda, _reason = _backend.cuda_status()

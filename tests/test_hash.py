@@ -5,9 +5,10 @@ import struct
 
 import numpy as np
 import pytest
-import qsmcore
 from hypothesis import given
 from hypothesis import strategies as st
+
+import qsmcore
 
 xxhash = pytest.importorskip("xxhash")
 
@@ -139,6 +140,8 @@ def test_threads_do_not_change_the_result():
         (-(2**63) - 1, 0, ValueError, "values"),
         (["a", 1], 0, TypeError, r"values\[1\]"),
         (["a", None], 0, TypeError, r"values\[1\]"),
+        ([1, "a"], 0, TypeError, "only numbers or only str"),
+        ([1, None], 0, TypeError, "only numbers or only str"),
         (np.array([1 + 2j]), 0, TypeError, "values"),
         (object(), 0, TypeError, "values"),
         ({"a": 1}, 0, TypeError, "values"),

@@ -3,6 +3,7 @@ documented mapping from (seed, draw index) to uniforms."""
 
 import numpy as np
 import pytest
+
 from qsmcore import _core
 from qsmcore import random as qr
 from qsmcore._seed import philox_key

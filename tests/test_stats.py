@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from qsmcore import _core
 from qsmcore.stats import ConfidenceInterval, mean_ci, student_t_quantile
 

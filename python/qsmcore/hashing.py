@@ -103,6 +103,11 @@ def hash64(
         return _hash_text_sequence(values, seed, backend)
     elif isinstance(values, Sequence):
         array = np.asarray(values)
+        if array.dtype.kind not in "iubf":  # e.g. [1, "a"], which NumPy makes all-str
+            raise TypeError(
+                "values: a sequence must hold only numbers or only str/bytes, "
+                f"got {type(values[0]).__name__} mixed with other types"
+            )
     else:
         raise TypeError(
             f"values must be str, bytes, int, float, a NumPy array or a sequence of them, "
