@@ -1,70 +1,16 @@
-"""Probability distributions and an exact, reproducible sampler.
-
-A distribution is a small frozen value (``exponential(rate=2.0)``,
-``lognormal(mean=1.0, scv=4.0)``, ...) that knows its exact moments, its cdf and
-its ``scipy.stats`` twin, and that every simulation in qsmcore accepts as input.
-
-Spec strings
-------------
-``parse`` (and every function that takes a distribution) also reads the form
-``"name:args"``: positional values in the order of the constructor, or
-``key=value`` pairs, e.g. ``"exp:2.0"`` (rate λ = 2), ``"exp:mean=0.5"``,
-``"det:1"``, ``"uniform:0,2"``, ``"erlang:k=3,rate=2"``, ``"gamma:shape=2,scale=1"``,
-``"normal:0,1"``, ``"lognormal:mean=1,scv=4"``, ``"lognormal:mu=0,sigma=1"``,
-``"weibull:shape=1.5,scale=2"``, ``"pareto:alpha=2.5,xm=1"``,
-``"hyperexp:mean=1,scv=4"``, ``"h2:p=0.3,rate1=1,rate2=5"``, ``"empirical:1,2,5"``.
-Names are case-insensitive and have the usual aliases (``M``, ``D``, ``E``,
-``gaussian``, ``lognorm``, ``h2``...). ``str(d)`` prints the canonical form and
-``parse(str(d)) == d``.
-
-Determinism
------------
-``sample(d, n, seed, start)`` returns draws ``start, ..., start + n - 1`` of the
-Philox4x32-10 stream keyed by ``seed`` (lane 0). Draw ``i`` depends only on
-``(seed, i)`` and the distribution, never on threads, chunking or backend, so
-``sample(d, k, s)`` followed by ``sample(d, n - k, s, start=k)`` equals
-``sample(d, n, s)`` bit for bit.
-"""
+"""Distribution specs: exact moments, cdf, scipy twin, kernel parameters."""
 
 from __future__ import annotations
 
 import functools
 import math
 import numbers
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
-
-__all__ = [
-    "Deterministic",
-    "Distribution",
-    "Empirical",
-    "Erlang",
-    "Exponential",
-    "Gamma",
-    "HyperExponential",
-    "Lognormal",
-    "Normal",
-    "Pareto",
-    "Uniform",
-    "Weibull",
-    "as_distribution",
-    "deterministic",
-    "empirical",
-    "erlang",
-    "exponential",
-    "gamma",
-    "hyperexponential",
-    "lognormal",
-    "normal",
-    "pareto",
-    "parse",
-    "sample",
-    "uniform",
-    "weibull",
-]
 
 # Kind codes: must match qsm::DistKind in cpp/include/qsm/core/distributions.hpp.
 _DETERMINISTIC, _UNIFORM, _EXPONENTIAL, _ERLANG, _GAMMA, _NORMAL = 0, 1, 2, 3, 4, 5
@@ -130,7 +76,7 @@ def _fmt(x: float | int) -> str:
 # --------------------------------------------------------------------------- base class
 
 
-class Distribution:
+class Distribution(ABC):
     """Base class of every distribution spec: exact moments, cdf, scipy twin, spec string."""
 
     __slots__ = ()
@@ -139,14 +85,14 @@ class Distribution:
 
     # -- moments -------------------------------------------------------------
     @property
+    @abstractmethod
     def mean(self) -> float:
         """Exact mean E[X] (``inf`` where it is infinite)."""
-        raise NotImplementedError  # every concrete subclass overrides
 
     @property
+    @abstractmethod
     def variance(self) -> float:
         """Exact variance Var[X] (``inf`` where it is infinite)."""
-        raise NotImplementedError  # every concrete subclass overrides
 
     @property
     def std(self) -> float:
@@ -178,16 +124,18 @@ class Distribution:
         out = np.where(np.isnan(arr), np.nan, out)
         return float(out) if out.ndim == 0 else out
 
+    @abstractmethod
     def _cdf(self, x: np.ndarray) -> np.ndarray:
-        raise NotImplementedError  # every concrete subclass overrides
+        """The cdf on a float64 array (NaN handling is done by ``cdf``)."""
 
     # -- scipy, strings, kernel ------------------------------------------------
     def to_scipy(self) -> Any:
         """The equivalent frozen ``scipy.stats`` distribution."""
         raise TypeError(f"{self.name} has no scipy.stats equivalent; use .cdf() and the moments")
 
+    @abstractmethod
     def _spec_items(self) -> tuple[tuple[str, float | int], ...]:
-        raise NotImplementedError  # every concrete subclass overrides
+        """The canonical ``(parameter, value)`` pairs, in kernel order."""
 
     def __str__(self) -> str:
         return f"{self.name}:" + ",".join(f"{k}={_fmt(v)}" for k, v in self._spec_items())
@@ -611,6 +559,9 @@ class Empirical(Distribution):
     def __repr__(self) -> str:
         return f"Empirical(n={self.values.size}, mean={self.mean!r})"
 
+    def _spec_items(self) -> tuple[tuple[str, float | int], ...]:
+        return ()  # the values travel as the kernel's data array, see _kernel_args
+
     def _kernel_args(self) -> tuple[int, tuple[float, float, float, float], np.ndarray | None]:
         return self.kind, (0.0, 0.0, 0.0, 0.0), self.values
 
@@ -772,196 +723,3 @@ def hyperexponential(
 def empirical(values: npt.ArrayLike) -> Empirical:
     """Resample ``values`` (a non-empty 1-D array of finite reals, copied, read-only)."""
     return Empirical(values)  # type: ignore[arg-type]
-
-
-# --------------------------------------------------------------------------- parsing
-
-# canonical name -> (constructor, positional parameter names, accepted keywords)
-_SPECS: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
-    "deterministic": (deterministic, ("value",), ("value",)),
-    "uniform": (uniform, ("low", "high"), ("low", "high")),
-    "exponential": (exponential, ("rate",), ("rate", "mean")),
-    "erlang": (erlang, ("k", "rate"), ("k", "rate", "mean")),
-    "gamma": (gamma, ("shape", "scale"), ("shape", "scale", "rate", "mean")),
-    "normal": (normal, ("mean", "sd"), ("mean", "sd")),
-    "lognormal": (lognormal, ("mu", "sigma"), ("mu", "sigma", "mean", "scv")),
-    "weibull": (weibull, ("shape", "scale"), ("shape", "scale")),
-    "pareto": (pareto, ("alpha", "xm"), ("alpha", "xm")),
-    "hyperexponential": (hyperexponential, ("mean", "scv"), ("mean", "scv", "p", "rate1", "rate2")),
-    "empirical": (empirical, (), ()),
-}
-_ALIASES = {
-    **{a: "deterministic" for a in ("deterministic", "det", "d", "constant", "const")},
-    **{a: "uniform" for a in ("uniform", "unif", "u")},
-    **{a: "exponential" for a in ("exponential", "exp", "expon", "m")},
-    **{a: "erlang" for a in ("erlang", "e")},
-    **{a: "gamma" for a in ("gamma",)},
-    **{a: "normal" for a in ("normal", "gaussian", "norm")},
-    **{a: "lognormal" for a in ("lognormal", "lognorm")},
-    **{a: "weibull" for a in ("weibull",)},
-    **{a: "pareto" for a in ("pareto",)},
-    **{a: "hyperexponential" for a in ("hyperexponential", "hyperexp", "h2")},
-    **{a: "empirical" for a in ("empirical", "emp")},
-}
-_KEY_ALIASES = {"normal": {"mu": "mean", "sigma": "sd"}}
-
-
-def _known_names() -> str:
-    by: dict[str, list[str]] = {}
-    for alias, canon in _ALIASES.items():
-        by.setdefault(canon, []).append(alias)
-    parts = [
-        f"{c} ({', '.join(a for a in al if a != c)})" if len(al) > 1 else c for c, al in by.items()
-    ]
-    return "; ".join(parts)
-
-
-def _number(token: str, text: str) -> int | float:
-    try:
-        return int(token)
-    except ValueError:
-        pass
-    try:
-        return float(token)
-    except ValueError:
-        raise ValueError(f"malformed number {token!r} in distribution spec {text!r}") from None
-
-
-def parse(text: str) -> Distribution:
-    """Parse a spec string such as ``"exp:2.0"`` or ``"lognormal:mean=1,scv=4"``.
-
-    The form is ``name:args`` where ``args`` are comma-separated values, either
-    positional (in the constructor's order) or ``key=value``; the name is
-    case-insensitive and may be an alias (``M``, ``D``, ``E``, ``h2``...).
-    ``str(d)`` produces the canonical form, and ``parse(str(d)) == d``.
-
-    Raises
-    ------
-    TypeError
-        ``text`` is not a string.
-    ValueError
-        Unknown name (the known ones are listed), malformed string, unknown or
-        repeated parameter, or a parameter out of its range.
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"distribution spec must be a str, got {text!r} ({type(text).__name__})")
-    name, sep, rest = text.strip().partition(":")
-    key = name.strip().lower()
-    canon = _ALIASES.get(key)
-    if canon is None:
-        raise ValueError(
-            f"unknown distribution {name.strip()!r} in spec {text!r}; known: {_known_names()}"
-        )
-    ctor, positional_names, keywords = _SPECS[canon]
-    tokens = [t.strip() for t in rest.split(",")]
-    if not sep or not all(tokens):
-        raise ValueError(
-            f"malformed distribution spec {text!r}: expected 'name:value,...' or "
-            f"'name:key=value,...', e.g. 'exp:2.0' or 'lognormal:mean=1,scv=4'"
-        )
-    args: list[int | float] = []
-    kwargs: dict[str, int | float] = {}
-    for tok in tokens:
-        if "=" not in tok:
-            if kwargs:
-                raise ValueError(f"positional value {tok!r} after key=value in spec {text!r}")
-            args.append(_number(tok, text))
-            continue
-        k, _, v = (s.strip() for s in tok.partition("="))
-        k = _KEY_ALIASES.get(canon, {}).get(k.lower(), k.lower())
-        if k not in keywords:
-            allowed = ", ".join(keywords) or "none (values only)"
-            raise ValueError(
-                f"{canon}: unknown parameter {k!r} in spec {text!r}; allowed: {allowed}"
-            )
-        if k in kwargs:
-            raise ValueError(f"{canon}: parameter {k!r} given twice in spec {text!r}")
-        kwargs[k] = _number(v, text)
-    if canon == "empirical":
-        return empirical(np.asarray(args, dtype=np.float64))
-    if len(args) > len(positional_names):
-        raise ValueError(
-            f"{canon}: too many positional values in spec {text!r}; "
-            f"at most {len(positional_names)} ({', '.join(positional_names)})"
-        )
-    for k, v in zip(positional_names[: len(args)], args, strict=True):
-        if k in kwargs:
-            raise ValueError(f"{canon}: parameter {k!r} given twice in spec {text!r}")
-        kwargs[k] = v
-    try:
-        return ctor(**kwargs)  # type: ignore[no-any-return]
-    except TypeError as exc:  # missing/conflicting parameters: the string is malformed
-        raise ValueError(f"malformed distribution spec {text!r}: {exc}") from None
-
-
-def as_distribution(x: Distribution | str | float, name: str = "dist") -> Distribution:
-    """Coerce ``x`` to a Distribution: returned as is, parsed from a spec string,
-    or a number ``v`` as ``deterministic(v)``. ``name`` is used in error messages."""
-    if isinstance(x, Distribution):
-        return x
-    if isinstance(x, str):
-        return parse(x)
-    if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return deterministic(x)
-    raise TypeError(
-        f"{name} must be a qsmcore.random distribution, a spec string such as 'exp:2.0', "
-        f"or a number, got {x!r} ({type(x).__name__})"
-    )
-
-
-# --------------------------------------------------------------------------- sampling
-
-
-def _count(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= 0, got {value!r} ({type(value).__name__})")
-    if value < 0:
-        raise ValueError(f"{name} must be an int >= 0, got {value!r}")
-    return int(value)
-
-
-def sample(
-    dist: Distribution | str | float,
-    n: int,
-    seed: int | np.random.SeedSequence = 0,
-    start: int = 0,
-    backend: str = "auto",
-    threads: int | None = None,
-) -> np.ndarray:
-    """Draw ``n`` variates of ``dist`` in C++ (or CUDA), exactly and reproducibly.
-
-    Parameters
-    ----------
-    dist : Distribution, str or float
-        The distribution, a spec string (``"exp:2.0"``) or a constant.
-    n : int
-        Number of draws, >= 0.
-    seed : int or numpy.random.SeedSequence
-        Selects the Philox key; the same seed gives the same stream everywhere.
-    start : int
-        Index of the first draw: element ``i`` of the result is draw ``start + i``,
-        so consecutive calls with ``start`` advanced by ``n`` continue one stream.
-        ``start + n`` must be <= 2**64.
-    backend : {"auto", "cpu", "cuda"}
-        Where to run; see ``qsmcore.backends()``.
-    threads : int, optional
-        CPU threads (default: ``QSM_NUM_THREADS`` or all cores). The result does
-        not depend on it.
-
-    Returns
-    -------
-    numpy.ndarray
-        float64 array of length ``n``.
-    """
-    d = as_distribution(dist)
-    n = _count("n", n)
-    start = _count("start", start)
-    if start + n > 2**64:
-        raise ValueError(f"start + n must be <= 2**64, got start={start}, n={n}")
-    from qsmcore import _backend, _seed
-
-    key = _seed.philox_key(seed)
-    threads_ = _backend.check_threads(threads)
-    _, module = _backend.resolve(backend, n)
-    kind, params, data = d._kernel_args()
-    return module.sample(kind, params, data, n, key, start, 0, threads_)  # type: ignore[no-any-return]
