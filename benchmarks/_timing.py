@@ -1,0 +1,59 @@
+"""Best-of-k wall-clock timing and the facts about the machine that ran it."""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+
+import qsmcore
+
+from ._peers import XXHASH_VERSION
+
+T = TypeVar("T")
+
+
+def best_of(fn: Callable[[], T], repeat: int) -> tuple[float, T]:
+    """Warm up with one call, time ``repeat`` more; return (fastest seconds, warm-up result)."""
+    result = fn()
+    best = float("inf")
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def cpu_model() -> str:
+    """The ``model name`` line of /proc/cpuinfo (or the platform's guess elsewhere)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_facts() -> dict[str, Any]:
+    """CPU, cores, qsmcore's thread count and the versions that produced a result."""
+    cpu = qsmcore.backends()["cpu"]
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "cpu_model": cpu_model(),
+        "logical_cores": os.cpu_count(),
+        "usable_cores": usable,
+        "qsmcore_threads": cpu["threads"],
+        "qsmcore_simd": cpu.get("simd_compiled"),
+        "qsmcore_compiler": cpu.get("compiler"),
+        "qsmcore": qsmcore.__version__,
+        "numpy": np.__version__,
+        "xxhash": XXHASH_VERSION or "not installed",
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }

@@ -1,0 +1,68 @@
+"""qsmcore beside its peer libraries: same data, one run, best-of-k, ratio printed.
+
+    python benchmarks/compare.py hash      # qsmcore.hash64 vs xxhash (and NumPy)
+    python benchmarks/compare.py sample    # qsmcore.random.sample vs numpy.random.Generator
+    python benchmarks/compare.py all --repeat 7 --json results.json
+    python benchmarks/compare.py all --quick   # sizes ÷ 10, a smoke run
+
+See benchmarks/README.md for what each table shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import _hash_suite, _peers, _report, _sample_suite, _timing
+from benchmarks._rows import Row
+
+SUITES = {
+    "hash": ("hash64: qsmcore vs xxhash", _hash_suite.run),
+    "sample": ("random.sample: qsmcore vs numpy.random.Generator", _sample_suite.run),
+}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("suite", choices=[*SUITES, "all"], help="what to compare")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per case (best kept)")
+    parser.add_argument("--quick", action="store_true", help="sizes ÷ 10, for a smoke run")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="write raw results here")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = Console(width=None if sys.stdout.isatty() else 200)
+    facts = _timing.machine_facts()
+    console.print(_report.machine_table(facts))
+    if _peers.xxhash is None and args.suite in ("hash", "all"):
+        console.print(f"[yellow]{escape(_hash_suite.NO_XXHASH)}[/]")
+    scale = 10 if args.quick else 1
+    names = list(SUITES) if args.suite == "all" else [args.suite]
+    all_rows: list[Row] = []
+    for name in names:
+        title, run = SUITES[name]
+        rows = run(scale, args.repeat)
+        _report.print_suite(console, f"{title} (best of {args.repeat}, warm-up first)", rows)
+        all_rows += rows
+    if args.json is not None:
+        config = {"suites": names, "repeat": args.repeat, "quick": args.quick}
+        _report.write_json(args.json, facts, config, all_rows)
+        console.print(f"raw results written to {args.json}")
+    failed = [r for r in all_rows if r.failed]
+    for r in failed:
+        what = escape(f"{r.case} / {r.impl}: {r.check}")
+        console.print(f"[red]check failed: {what}[/]")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
