@@ -78,3 +78,69 @@ def test_qsm_tour_runs_every_section():
 def test_console_script_is_installed():
     out = subprocess.run(["qsm", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "tour" in out.stdout
+
+
+def _fake_cuda_driver(count, init_ok=True):
+    """A stand-in for cuda-python's driver module, enough for device discovery."""
+    import enum
+    from types import SimpleNamespace
+
+    class CUresult(enum.Enum):
+        CUDA_SUCCESS = 0
+        CUDA_ERROR_NO_DEVICE = 100
+
+    ok = CUresult.CUDA_SUCCESS
+    attr = SimpleNamespace(
+        CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR=1,
+        CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR=2,
+        CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT=3,
+    )
+    return SimpleNamespace(
+        CUresult=CUresult,
+        CUdevice_attribute=attr,
+        cuInit=lambda flags: (ok if init_ok else CUresult.CUDA_ERROR_NO_DEVICE,),
+        cuDeviceGetCount=lambda: (ok, count),
+        cuDeviceGet=lambda i: (ok, i),
+        cuDeviceGetName=lambda size, dev: (ok, b"NVIDIA H100 80GB HBM3" + b"\0" * 11),
+        cuDeviceGetAttribute=lambda a, dev: (ok, {1: 9, 2: 0, 3: 132}[a]),
+        cuDeviceTotalMem=lambda dev: (ok, 85_000_000_000),
+    )
+
+
+def _install_fake_driver(monkeypatch, driver):
+    from types import ModuleType
+
+    bindings = ModuleType("cuda.bindings")
+    bindings.driver = driver
+    cuda = ModuleType("cuda")
+    cuda.bindings = bindings
+    monkeypatch.setitem(sys.modules, "cuda", cuda)
+    monkeypatch.setitem(sys.modules, "cuda.bindings", bindings)
+    monkeypatch.setitem(sys.modules, "cuda.bindings.driver", driver)
+
+
+def test_gpu_discovery_through_cuda_python(monkeypatch):
+    from qsmcore.info import _devices_from_cuda_python
+
+    _install_fake_driver(monkeypatch, _fake_cuda_driver(2))
+    devices, reason = _devices_from_cuda_python()
+    assert reason == "" and len(devices) == 2
+    assert devices[1] == {
+        "index": 1,
+        "name": "NVIDIA H100 80GB HBM3",
+        "compute_capability": "9.0",
+        "total_memory": 85_000_000_000,
+        "multiprocessors": 132,
+    }
+    cuda = qsmcore.backends()["cuda"]
+    assert cuda["discovery"] == "cuda-python" and len(cuda["devices"]) == 2
+
+
+def test_gpu_discovery_failure_is_a_reason_not_a_crash(monkeypatch):
+    from qsmcore.info import _devices_from_cuda_python
+
+    _install_fake_driver(monkeypatch, _fake_cuda_driver(0, init_ok=False))
+    devices, reason = _devices_from_cuda_python()
+    assert devices == [] and "CUDA_ERROR_NO_DEVICE" in reason
+    _install_fake_driver(monkeypatch, _fake_cuda_driver(0))
+    assert _devices_from_cuda_python() == ([], "the CUDA driver reports no devices")
