@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "build_info.hpp"
+#include "qsm/core/cpu_dispatch.hpp"
 #include "qsm/core/parallel.hpp"
 
 namespace py = pybind11;
@@ -69,6 +70,8 @@ void register_info(py::module_& m) {
     d["flags"] = qsm::build::kCxxFlags;
     d["simd_compiled"] = simd_compiled();
     d["cpu_features"] = cpu_features();
+    // The instruction set the runtime-dispatched kernels (Philox batches, hashing) use.
+    d["simd_dispatch"] = qsm::dispatch_isa();
     d["hardware_threads"] = std::thread::hardware_concurrency();
     d["default_threads"] = qsm::default_threads();
     d["cuda_built"] = qsm::build::kCudaBuilt;

@@ -35,6 +35,7 @@ def info(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = 
     t.add_row("flags", cpu["flags"])
     t.add_row("SIMD (build)", ", ".join(cpu["simd_compiled"]) or "none")
     t.add_row("SIMD (this CPU)", ", ".join(cpu["cpu_features"]) or "unknown")
+    t.add_row("SIMD (hot kernels)", f"{cpu['simd_dispatch']} (chosen at run time)")
     t.add_row("threads", f"{cpu['threads']} (hardware: {cpu['hardware_threads']}; QSM_NUM_THREADS)")
     t.add_row("_cuda built", "yes" if cuda["built"] else "no")
     if cuda["built"]:

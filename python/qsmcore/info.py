@@ -66,6 +66,7 @@ def backends() -> dict[str, Any]:
         "flags": build["flags"],
         "simd_compiled": list(build["simd_compiled"]),
         "cpu_features": list(build["cpu_features"]),
+        "simd_dispatch": build["simd_dispatch"],
         "threads": build["default_threads"],
         "hardware_threads": build["hardware_threads"],
     }

@@ -63,5 +63,7 @@ def sample(
     key = _seed.philox_key(seed)
     threads_ = _backend.check_threads(threads)
     _, module = _backend.resolve(backend, n)
+    if n == 0:  # also covers start == 2**64, which no kernel counter can hold
+        return np.empty(0, dtype=np.float64)
     kind, params, data = d._kernel_args()
     return module.sample(kind, params, data, n, key, start, 0, threads_)  # type: ignore[no-any-return]

@@ -78,6 +78,14 @@ class DrawRng {
         index_lo_(static_cast<uint32_t>(index)),
         index_hi_(static_cast<uint32_t>(index >> 32)) {}
 
+  // Same stream, with block 0 already computed (by the SIMD batch generator).
+  QSM_HD DrawRng(uint64_t key, uint64_t index, uint32_t lane, const U32x4& block0)
+      : DrawRng(key, index, lane) {
+    block_ = block0;
+    block_no_ = 1;
+    used_ = 0;
+  }
+
   QSM_HD QSM_FORCEINLINE uint64_t next_u64() {
     if (used_ == 2) refill();
     const uint32_t lo = block_.v[2 * used_], hi = block_.v[2 * used_ + 1];

@@ -1,0 +1,42 @@
+// Run-time choice of instruction set for the CPU kernels that have an AVX2 path.
+//
+// The build targets the baseline ISA (portable wheels); hot loops are compiled a
+// second time with __attribute__((target("avx2"))) and picked here once per
+// process. QSM_SIMD=baseline forces the baseline paths, which is how the tests
+// check that both give identical results.
+#pragma once
+
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define QSM_X86_DISPATCH 1
+#else
+#define QSM_X86_DISPATCH 0
+#endif
+
+namespace qsm {
+
+inline bool use_avx2() {
+#if QSM_X86_DISPATCH
+  static const bool enabled = [] {
+    const char* env = std::getenv("QSM_SIMD");
+    if (env != nullptr && std::strcmp(env, "baseline") == 0) return false;
+    return static_cast<bool>(__builtin_cpu_supports("avx2"));
+  }();
+  return enabled;
+#else
+  return false;
+#endif
+}
+
+// What the dispatched kernels use, for `qsm info`.
+inline const char* dispatch_isa() {
+#if QSM_X86_DISPATCH
+  return use_avx2() ? "avx2" : "sse2";
+#else
+  return "baseline";
+#endif
+}
+
+}  // namespace qsm
