@@ -109,28 +109,28 @@ inline void hash_fixed_bytes(const uint8_t* base, uint64_t itemsize, uint64_t n,
   });
 }
 
-// Appends the UTF-8 encoding of code point cp; false for a surrogate or a value
-// past U+10FFFF, which have no UTF-8 form.
-inline bool append_utf8(uint32_t cp, std::string& s) {
+// Writes the UTF-8 encoding of code point cp at dst and returns the end, or
+// nullptr for a surrogate or a value past U+10FFFF (no UTF-8 form).
+inline char* put_utf8(uint32_t cp, char* dst) {
   if (cp < 0x80) {
-    s.push_back(static_cast<char>(cp));
+    *dst++ = static_cast<char>(cp);
   } else if (cp < 0x800) {
-    s.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    *dst++ = static_cast<char>(0xC0 | (cp >> 6));
+    *dst++ = static_cast<char>(0x80 | (cp & 0x3F));
   } else if (cp < 0x10000) {
-    if (cp >= 0xD800 && cp <= 0xDFFF) return false;
-    s.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    if (cp >= 0xD800 && cp <= 0xDFFF) return nullptr;
+    *dst++ = static_cast<char>(0xE0 | (cp >> 12));
+    *dst++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *dst++ = static_cast<char>(0x80 | (cp & 0x3F));
   } else if (cp <= 0x10FFFF) {
-    s.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    s.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    s.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    *dst++ = static_cast<char>(0xF0 | (cp >> 18));
+    *dst++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *dst++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *dst++ = static_cast<char>(0x80 | (cp & 0x3F));
   } else {
-    return false;
+    return nullptr;
   }
-  return true;
+  return dst;
 }
 
 // Fixed-width unicode strings (NumPy dtype 'U', UCS-4): hashed as their UTF-8
@@ -138,20 +138,19 @@ inline bool append_utf8(uint32_t cp, std::string& s) {
 inline void hash_fixed_ucs4(const uint32_t* base, uint64_t chars, uint64_t n, uint64_t* out,
                             uint64_t seed, int threads) {
   parallel_for(n, kHashGrain, threads, [&](uint64_t begin, uint64_t end) {
-    std::string utf8;
-    utf8.reserve(chars * 4);
+    std::vector<char> utf8(chars * 4 + 1);  // the longest possible encoding
     for (uint64_t i = begin; i < end; ++i) {
       const uint32_t* p = base + i * chars;
       uint64_t len = chars;
       while (len > 0 && p[len - 1] == 0) --len;
-      utf8.clear();
+      char* dst = utf8.data();
       for (uint64_t j = 0; j < len; ++j) {
-        if (!append_utf8(p[j], utf8)) {
+        dst = put_utf8(p[j], dst);
+        if (dst == nullptr)
           throw std::invalid_argument("values: element " + std::to_string(i) +
                                       " holds a code point with no UTF-8 encoding");
-        }
       }
-      out[i] = xxh3_64(utf8.data(), utf8.size(), seed);
+      out[i] = xxh3_64(utf8.data(), static_cast<size_t>(dst - utf8.data()), seed);
     }
   });
 }
