@@ -159,6 +159,15 @@ QSM_HD inline double std_normal_slow(DrawRng& rng, uint64_t b) {
   }
 }
 
+// The rare redraws of the uniform sampler, kept out of its one-line fast path.
+QSM_HD inline double uniform_redraw(double lo, double hi, DrawRng& rng) {
+  for (int t = 1; t < kUniformMaxTries; ++t) {
+    const double x = lo + (hi - lo) * rng.uniform();
+    if (lo < x && x < hi) return x;
+  }
+  return lo + 0.5 * (hi - lo);
+}
+
 // Standard normal N(0, 1) by the ziggurat (see above). One 64-bit word on ~98.5%
 // of draws. The sign is applied to the integer before the conversion (-m or m),
 // without a branch: the rounding of +-m * W_i is symmetric, so the value is the
@@ -256,12 +265,10 @@ QSM_HD inline double sample_as(const Dist& d, DrawRng& rng) {
     // (conditioning on the open interval keeps the law uniform). When a double
     // lies strictly between low and high (checked in Python) a try succeeds with
     // probability about 1/2 or more, so the retry bound is never reached in practice.
-    const double lo = d.p[0], hi = d.p[1], width = hi - lo;
-    for (int t = 0; t < kUniformMaxTries; ++t) {
-      const double x = lo + width * rng.uniform();
-      if (lo < x && x < hi) return x;
-    }
-    return lo + 0.5 * width;
+    const double lo = d.p[0], hi = d.p[1];
+    const double x = lo + (hi - lo) * rng.uniform();
+    if (lo < x && x < hi) return x;
+    return uniform_redraw(lo, hi, rng);
   } else if constexpr (K == DistKind::Exponential) {
     return std_exponential(rng) / d.p[0];
   } else if constexpr (K == DistKind::Erlang) {
