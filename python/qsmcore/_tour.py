@@ -62,7 +62,7 @@ def describe_sample(
     t0 = time.perf_counter()
     x = qrandom.sample(dist, n, seed=seed, backend=backend)
     dt = time.perf_counter() - t0
-    t = Table(title=f"{dist}: {n:,} draws in {dt * 1e3:.1f} ms ({_rate(n, dt)})")
+    t = Table(title=f"{spec}: {n:,} draws in {dt * 1e3:.1f} ms ({_rate(n, dt)})")
     t.add_column("")
     t.add_column("exact", justify="right")
     t.add_column("sample", justify="right")

@@ -69,12 +69,12 @@ def hash64(
     seed: int = 0,
     *,
     threads: int | None = None,
-    backend: str = "cpu",
+    backend: str = "auto",
 ) -> np.ndarray: ...
 
 
 def hash64(
-    values: Any, seed: int = 0, *, threads: int | None = None, backend: str = "cpu"
+    values: Any, seed: int = 0, *, threads: int | None = None, backend: str = "auto"
 ) -> int | np.ndarray:
     """Hash values with XXH3-64 (see the module docstring for the byte rules).
 
@@ -90,7 +90,9 @@ def hash64(
         CPU threads (``None``: ``$QSM_NUM_THREADS`` or all cores). The result
         never depends on it.
     backend
-        ``"cpu"``, ``"cuda"`` or ``"auto"``; the hashes are identical on both.
+        ``"auto"`` (CUDA for large inputs when a GPU is usable), ``"cpu"`` or
+        ``"cuda"``; the hashes are identical on both. Scalars and NumPy ``S``/``U``
+        arrays are always hashed on the CPU.
     """
     seed = _check_seed(seed)
     nthreads = _backend.check_threads(threads)
