@@ -11,6 +11,7 @@
 #include "build_info.hpp"
 #include "common.hpp"
 #include "cuda/launch.hpp"
+#include "dist_args.hpp"
 
 namespace py = pybind11;
 using qsm::bind::CArray;
@@ -51,17 +52,7 @@ PYBIND11_MODULE(_cuda, m) {
       "sample",
       [](int kind, std::array<double, 4> params, std::optional<CArray<double>> data, uint64_t n,
          uint64_t key, uint64_t start, uint32_t lane, int /*threads*/) {
-        require(kind >= 0 && kind <= static_cast<int>(qsm::DistKind::Empirical),
-                "unknown distribution kind " + std::to_string(kind));
-        qsm::Dist d{static_cast<qsm::DistKind>(kind),
-                    {params[0], params[1], params[2], params[3]},
-                    nullptr,
-                    0};
-        if (d.kind == qsm::DistKind::Empirical) {
-          require(data.has_value() && data->size() > 0, "empirical sampling needs a data array");
-          d.data = data->data();
-          d.n_data = static_cast<uint64_t>(data->size());
-        }
+        const qsm::Dist d = qsm::bind::make_dist(kind, params, data);
         py::array_t<double> out(static_cast<py::ssize_t>(n));
         double* dst = out.mutable_data();
         py::gil_scoped_release release;

@@ -161,7 +161,7 @@ def test_lone_surrogate_in_unicode_array_is_a_value_error():
         qsmcore.hash64(arr)
 
 
-@pytest.mark.parametrize("threads", [0, -1, 1.5, True])
+@pytest.mark.parametrize("threads", [0, -1, 1025, 10**6, 1.5, True])
 def test_bad_threads(threads):
     with pytest.raises((ValueError, TypeError), match="threads"):
         qsmcore.hash64(np.arange(3), threads=threads)

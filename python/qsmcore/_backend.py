@@ -20,6 +20,9 @@ BACKENDS = ("auto", "cpu", "cuda")
 # the CPU needs for the whole job.
 AUTO_CUDA_MIN_ITEMS = 1 << 22
 
+# Matches qsm::kMaxThreads: a typo like threads=10**6 must not start a million threads.
+MAX_THREADS = 1024
+
 
 @functools.cache
 def cuda_status() -> tuple[ModuleType | None, str]:
@@ -59,6 +62,6 @@ def check_threads(threads: int | None) -> int:
         return 0
     if isinstance(threads, bool) or not isinstance(threads, int):
         raise TypeError(f"threads must be a positive int or None, got {threads!r}")
-    if threads < 1:
-        raise ValueError(f"threads must be >= 1, got {threads}")
+    if not 1 <= threads <= MAX_THREADS:
+        raise ValueError(f"threads must be in [1, {MAX_THREADS}], got {threads}")
     return threads

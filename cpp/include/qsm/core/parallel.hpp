@@ -23,19 +23,24 @@
 
 namespace qsm {
 
+// Upper bound on the threads one call starts, whatever the caller asks for.
+inline constexpr int kMaxThreads = 1024;
+
 // Threads to use when the caller says 0: $QSM_NUM_THREADS if it is a positive
 // integer, else the hardware concurrency.
 inline int default_threads() {
   if (const char* env = std::getenv("QSM_NUM_THREADS")) {
     char* end = nullptr;
     const long v = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && v > 0 && v <= 4096) return static_cast<int>(v);
+    if (end != env && *end == '\0' && v > 0 && v <= kMaxThreads) return static_cast<int>(v);
   }
   const unsigned hw = std::thread::hardware_concurrency();
   return hw == 0 ? 1 : static_cast<int>(hw);
 }
 
-inline int resolve_threads(int threads) { return threads > 0 ? threads : default_threads(); }
+inline int resolve_threads(int threads) {
+  return threads > 0 ? std::min(threads, kMaxThreads) : default_threads();
+}
 
 inline uint64_t chunk_count(uint64_t n, uint64_t grain) {
   return grain == 0 ? 0 : (n + grain - 1) / grain;
