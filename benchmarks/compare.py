@@ -2,6 +2,8 @@
 
     python benchmarks/compare.py hash      # qsmcore.hash64 vs xxhash (and NumPy)
     python benchmarks/compare.py sample    # qsmcore.random.sample vs numpy.random.Generator
+    python benchmarks/compare.py sketch    # qsmcore.sketch vs datasketches, datasketch, ... (one
+                                           # table per benchmarks/_sketch_<name>_suite.py)
     python benchmarks/compare.py all --repeat 7 --json results.json
     python benchmarks/compare.py all --quick   # sizes ÷ 10, a smoke run
 
@@ -11,7 +13,9 @@ See benchmarks/README.md for what each table shows.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -23,9 +27,23 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 from benchmarks import _hash_suite, _peers, _report, _sample_suite, _timing
 from benchmarks._rows import Row
 
-SUITES = {
-    "hash": ("hash64: qsmcore vs xxhash", _hash_suite.run),
-    "sample": ("random.sample: qsmcore vs numpy.random.Generator", _sample_suite.run),
+Suite = tuple[str, Callable[[int, int], list[Row]]]  # (title, run(scale, repeat))
+
+
+def _sketch_suites() -> list[Suite]:
+    """Every benchmarks/_sketch_<name>_suite.py (each defines TITLE and run)."""
+    here = Path(__file__).resolve().parent
+    mods = [
+        importlib.import_module(f"benchmarks.{p.stem}")
+        for p in sorted(here.glob("_sketch_*_suite.py"))
+    ]
+    return [(m.TITLE, m.run) for m in mods]
+
+
+SUITES: dict[str, Callable[[], list[Suite]]] = {
+    "hash": lambda: [("hash64: qsmcore vs xxhash", _hash_suite.run)],
+    "sample": lambda: [("random.sample: qsmcore vs numpy.random.Generator", _sample_suite.run)],
+    "sketch": _sketch_suites,
 }
 
 
@@ -49,10 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     names = list(SUITES) if args.suite == "all" else [args.suite]
     all_rows: list[Row] = []
     for name in names:
-        title, run = SUITES[name]
-        rows = run(scale, args.repeat)
-        _report.print_suite(console, f"{title} (best of {args.repeat}, warm-up first)", rows)
-        all_rows += rows
+        for title, run in SUITES[name]():
+            rows = run(scale, args.repeat)
+            _report.print_suite(console, f"{title} (best of {args.repeat}, warm-up first)", rows)
+            all_rows += rows
     if args.json is not None:
         config = {"suites": names, "repeat": args.repeat, "quick": args.quick}
         _report.write_json(args.json, facts, config, all_rows)
