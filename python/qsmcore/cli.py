@@ -18,6 +18,15 @@ app = typer.Typer(
 console = Console()
 
 
+def _add_subapps() -> None:
+    from qsmcore._cli_sketch import app as sketch_app
+
+    app.add_typer(sketch_app, name="sketch")
+
+
+_add_subapps()
+
+
 @app.command()
 def info(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Version, compiler, SIMD, threads, and the CUDA backend (or why there is none)."""
