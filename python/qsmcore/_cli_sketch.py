@@ -47,13 +47,14 @@ def count(
     redis: Annotated[bool, typer.Option(help="Hash as Redis PFADD does (p=14).")] = False,
 ) -> None:
     """Distinct lines of FILE, estimated by a HyperLogLog, with its error bound."""
+    stream = _open(file)
     from qsmcore.sketch import HyperLogLog
 
     hll = HyperLogLog(precision=precision, hash="redis" if redis else "qsm")
     seen: set[bytes] | None = set() if exact else None
     lines = 0
     t0 = time.perf_counter()
-    with _open(file) as stream:
+    with stream:
         for batch in read_line_batches(stream):
             hll.update(batch)
             lines += len(batch)
@@ -80,13 +81,14 @@ def top(
     capacity: Annotated[int, typer.Option(help="Space-Saving counters (>= k).")] = 1000,
 ) -> None:
     """The most frequent lines of FILE (Space-Saving), with guaranteed error bounds."""
-    from qsmcore.sketch import HeavyHitters
-
     if capacity < k:
         raise typer.BadParameter(f"capacity must be >= k={k}, got {capacity}")
+    stream = _open(file)
+    from qsmcore.sketch import HeavyHitters
+
     hh = HeavyHitters(capacity)
     lines = 0
-    with _open(file) as stream:
+    with stream:
         for batch in read_line_batches(stream):
             hh.update(batch)
             lines += len(batch)
