@@ -9,22 +9,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from qsmcore._cli_sketch import app as sketch_app
+
 app = typer.Typer(
     name="qsm",
     help="qsmcore: fast, trustworthy kernels for the mathematics of distributed systems.",
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(sketch_app, name="sketch")
 console = Console()
-
-
-def _add_subapps() -> None:
-    from qsmcore._cli_sketch import app as sketch_app
-
-    app.add_typer(sketch_app, name="sketch")
-
-
-_add_subapps()
 
 
 @app.command()
