@@ -117,7 +117,7 @@ def test_scalar_and_array_shapes():
 
 
 @pytest.mark.parametrize("kind", ["uniform", "normal", "lognormal"])
-@pytest.mark.parametrize("scale", ["k2", "k1"])
+@pytest.mark.parametrize("scale", ["k3", "k2", "k1"])
 def test_rank_error_1m(kind, scale):
     x = _data(kind)
     d = TDigest(100, scale=scale)
@@ -232,7 +232,7 @@ def test_layout_and_repr():
     m = len(d)
     assert data[4:8] == b"TDG " and len(data) == _format.OVERHEAD + 48 + 16 * m
     comp, scale, _, total, lo, hi, count = struct.unpack_from("<dIIdddQ", data, 24)
-    assert (comp, scale, total, lo, hi, count) == (100.0, 2, 1000.0, 0.0, 999.0, m)
+    assert (comp, scale, total, lo, hi, count) == (100.0, 3, 1000.0, 0.0, 999.0, m)
     r = repr(d)
     assert "compression=100" in r and f"centroids={m}" in r and f"bytes={len(data)}" in r
     assert "rank error" in r

@@ -230,7 +230,8 @@ class TDigest {
     }
     const Centroid& l = c_[m - 1];
     if (t > total_ - 1.0) return max_;
-    if (l.weight > 1.0 && total_ - t <= l.weight / 2.0) {
+    // Strict: at weight 2 the interpolation below would divide 0 by 0.
+    if (l.weight > 1.0 && total_ - t < l.weight / 2.0) {
       return max_ - (total_ - t - 1.0) / (l.weight / 2.0 - 1.0) * (max_ - l.mean);
     }
     double cum = f.weight / 2.0;  // rank of the centre of centroid i
