@@ -398,3 +398,26 @@ def test_bad_queries():
 
 def test_module_constants():
     assert tdmod.KIND == b"TDG " and tdmod.VERSION == 1
+
+
+# Stored bytes of TDigest(10) after update(np.arange(100.0) ** 2) (format version 1,
+# written by qsmcore 0.1.0): bytes written today must stay readable, and the same
+# input must give the same digest bit for bit (IEEE doubles; the k3 limits use
+# log/exp, whose last-ulp results could differ on an exotic libm).
+GOLDEN = bytes.fromhex(
+    "51534d5354444720010000003000000090000000000000000000000000002440030000000000000000"
+    "000000000059400000000000000000000000008024c34009000000000000000000000000000000000000"
+    "000000f03f000000000000044000000000000000400000000000c04740000000000000204000000000009c"
+    "88400000000000004040abaaaaaa2a53b04000000000000045400000000000aebf4000000000000026400000"
+    "00004030c24000000000000000400000000000c2c240000000000000f03f000000008024c340000000000000"
+    "f03fa59fd388d5f29eb5"
+)
+
+
+def test_golden_bytes():
+    d = TDigest.from_bytes(GOLDEN)
+    assert (d.compression, d.scale, d.count, d.min, d.max, len(d)) == (10, "k3", 100, 0, 9801, 9)
+    assert d.quantile([0.1, 0.5, 0.99]).tolist() == [158.5, 2895.8333333333335, 9801.0]
+    e = TDigest(10)
+    e.update(np.arange(100.0) ** 2)
+    assert e.to_bytes() == GOLDEN
