@@ -210,10 +210,12 @@ def test_merge_summarizes_the_union(xs, ys, zs):
     st.lists(finite, max_size=500),
     st.sampled_from(["k1", "k2", "k3"]),
     st.integers(1, 300),
+    st.booleans(),
 )
-def test_to_bytes_round_trip(values, scale, compression):
+def test_to_bytes_round_trip(values, scale, compression, weighted):
     d = TDigest(compression, scale=scale)
-    d.update(np.array(values, dtype=float))
+    w = np.linspace(0.01, 100.0, len(values)) if weighted else None
+    d.update(np.array(values, dtype=float), weights=w)
     data = d.to_bytes()
     e = TDigest.from_bytes(data)
     assert e.to_bytes() == data and e == d
@@ -309,6 +311,20 @@ def test_large_batches_are_processed_in_fixed_blocks():
     b.update(x[: 1 << 22])
     b.update(x[1 << 22 :])
     assert a.to_bytes() == b.to_bytes()
+
+
+def test_concurrent_cross_merges_do_not_deadlock():
+    a, b = TDigest(), TDigest()
+    a.update(_data("normal", 10_000, 1))
+    b.update(_data("normal", 10_000, 2))
+    ts = [threading.Thread(target=lambda: [a.merge(b) for _ in range(50)]),
+          threading.Thread(target=lambda: [b.merge(a) for _ in range(50)])]  # fmt: skip
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in ts)
+    assert a.count > 10_000 and b.count > 10_000
 
 
 def test_two_threads_updating_one_digest():
