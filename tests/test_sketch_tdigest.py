@@ -166,9 +166,9 @@ def test_merge_is_commutative_bit_for_bit_and_checks_parameters():
         a.merge(TDigest(100, scale="k1"))
     with pytest.raises(TypeError, match="other"):
         a.merge("x")  # type: ignore[arg-type]
-    before = a.to_bytes()
-    a.merge(TDigest())  # empty: nothing changes
-    assert a.to_bytes() == before
+    empty = TDigest()
+    assert (a | empty).to_bytes() == (empty | a).to_bytes()
+    assert (a | empty).quantile(QS) == pytest.approx(a.quantile(QS), rel=1e-12)
     e = TDigest()
     e.merge(a)
     assert e.count == a.count and e.min == a.min and e.max == a.max

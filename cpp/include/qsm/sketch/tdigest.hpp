@@ -138,9 +138,9 @@ inline void radix_sort(std::vector<uint64_t>& keys, std::vector<double>* w) {
 
 class TDigest {
  public:
-  // Values per sort-and-merge block: bounds the scratch memory (about 40 bytes per
-  // value) while keeping blocks large enough that re-clustering costs nothing
-  // measurable in accuracy.
+  // Values per sort-and-merge block: bounds the scratch memory (16 bytes per value,
+  // 32 with weights) while keeping blocks large enough that re-clustering between
+  // blocks costs nothing measurable in accuracy.
   static constexpr size_t kBlock = size_t{1} << 22;
 
   TDigest(double compression, uint32_t scale) : delta_(compression), scale_(scale) {}
@@ -152,7 +152,7 @@ class TDigest {
   double max() const { return max_; }
   const std::vector<Centroid>& centroids() const { return c_; }
 
-  // Restores a state read from bytes; the caller has validated it (see valid()).
+  // Restores a state read from bytes; the caller (TDigest.from_bytes) has validated it.
   void assign(std::vector<Centroid> c, double total, double mn, double mx) {
     c_ = std::move(c);
     total_ = total;
@@ -186,8 +186,10 @@ class TDigest {
   }
 
   // Folds another digest (same compression and scale, checked by the caller).
+  // Always re-clusters the union, even when one side is empty, so that
+  // a.merge(b) and b.merge(a) are bit-identical.
   void merge(const TDigest& o) {
-    if (o.c_.empty()) return;
+    if (o.c_.empty() && c_.empty()) return;
     std::vector<Centroid> all;
     all.reserve(c_.size() + o.c_.size());
     all.insert(all.end(), c_.begin(), c_.end());
@@ -197,8 +199,10 @@ class TDigest {
       return a.mean < b.mean || (a.mean == b.mean && a.weight < b.weight);
     });
     const double total = total_ + o.total_;
-    const double mn = total_ > 0 ? std::min(min_, o.min_) : o.min_;
-    const double mx = total_ > 0 ? std::max(max_, o.max_) : o.max_;
+    // An empty side's min/max are placeholders: take the other side's.
+    const bool mine = !c_.empty(), theirs = !o.c_.empty();
+    const double mn = mine && theirs ? std::min(min_, o.min_) : (mine ? min_ : o.min_);
+    const double mx = mine && theirs ? std::max(max_, o.max_) : (mine ? max_ : o.max_);
     c_.clear();
     size_t i = 0;
     compress(
