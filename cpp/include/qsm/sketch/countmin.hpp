@@ -20,10 +20,10 @@
 // other, and over per-row bit mixers, which have no independence proof.
 //
 // Determinism: counters are exact integer sums, so a plain update is the same
-// whatever the order of additions; the parallel update splits rows across
-// threads (each row is owned by one thread, no atomics). Conservative update
-// (Estan & Varghese 2002) reads the row minimum before writing, so it runs
-// sequentially in key order.
+// whatever the order of additions; the parallel update sums per-thread private
+// tables (small sketches) or splits rows across threads (large ones), no atomics. Conservative
+// update (Estan & Varghese 2002) reads the row minimum before writing, so it runs sequentially in
+// key order.
 #pragma once
 
 #include <algorithm>
@@ -85,14 +85,56 @@ inline void update_row(uint64_t* row, uint64_t width, const RowHash& p, const ui
   }
 }
 
-// Plain batch update. Rows are the unit of parallel work: one thread owns a
-// row for the whole batch, so there are no races, and integer addition makes
-// the result independent of the thread count.
+// Items [begin, end) into every row, in blocks of items that stay in L1 while
+// each row takes its turn: one pass over the hashes instead of one per row.
+inline void update_rows_blocked(uint64_t* table, uint64_t width, uint32_t depth,
+                                const RowHash* rows, const uint64_t* hashes, const uint64_t* counts,
+                                uint64_t begin, uint64_t end) {
+  constexpr uint64_t kBlock = 2048;
+  for (uint64_t b = begin; b < end; b += kBlock) {
+    const uint64_t m = std::min(end, b + kBlock) - b;
+    for (uint32_t r = 0; r < depth; ++r)
+      update_row(table + r * width, width, rows[r], hashes + b,
+                 counts == nullptr ? nullptr : counts + b, m);
+  }
+}
+
+// Plain batch update. Counters are integer sums, so any split of the work gives
+// the same table. Small tables: each thread adds a contiguous range of items
+// into a private zeroed table, and the partial tables are summed afterwards.
+// Large tables (private copies would cost too much memory): rows are split
+// across threads, each row owned by one thread for the whole batch.
 inline void update_plain(uint64_t* table, uint64_t width, uint32_t depth, const RowHash* rows,
                          const uint64_t* hashes, const uint64_t* counts, uint64_t n, int threads) {
-  // Small batches: one thread; starting threads costs more than the work.
-  const int t = (n * depth < (1u << 16)) ? 1 : threads;
-  parallel_for(depth, 1, t, [&](uint64_t begin, uint64_t end) {
+  constexpr uint64_t kMinItemsPerThread = 1 << 16;  // below this, starting threads costs more
+  constexpr uint64_t kPrivateBytes = 64ull << 20;   // memory allowed for private tables
+  const uint64_t cells = width * depth;
+  const uint64_t workers =
+      std::min<uint64_t>(static_cast<uint64_t>(resolve_threads(threads)), n / kMinItemsPerThread);
+  if (workers <= 1) {
+    update_rows_blocked(table, width, depth, rows, hashes, counts, 0, n);
+    return;
+  }
+  if (cells * 8 * (workers - 1) <= kPrivateBytes) {
+    const uint64_t grain = (n + workers - 1) / workers;
+    std::vector<std::vector<uint64_t>> partial(workers - 1);
+    parallel_for(n, grain, static_cast<int>(workers), [&](uint64_t begin, uint64_t end) {
+      const uint64_t c = begin / grain;
+      uint64_t* dst = table;  // chunk 0 writes the table itself; the others their own copy
+      if (c > 0) {
+        partial[c - 1].assign(cells, 0);
+        dst = partial[c - 1].data();
+      }
+      update_rows_blocked(dst, width, depth, rows, hashes, counts, begin, end);
+    });
+    parallel_for(cells, 1 << 14, static_cast<int>(workers), [&](uint64_t begin, uint64_t end) {
+      for (const auto& p : partial)
+        if (!p.empty())
+          for (uint64_t i = begin; i < end; ++i) table[i] += p[i];
+    });
+    return;
+  }
+  parallel_for(depth, 1, threads, [&](uint64_t begin, uint64_t end) {
     for (uint64_t r = begin; r < end; ++r)
       update_row(table + r * width, width, rows[r], hashes, counts, n);
   });
