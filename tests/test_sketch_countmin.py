@@ -4,6 +4,7 @@ import math
 import pickle
 import struct
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -546,3 +547,26 @@ def test_cuda_counters_equal_cpu(with_counts):
     cpu.update(keys, counts, backend="cpu")
     gpu.update(keys, counts, backend="cuda")
     assert gpu.to_bytes() == cpu.to_bytes()
+
+
+# ----------------------------------------------------------------------------- golden bytes
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_golden_bytes_stay_readable():
+    """Bytes written by version 1 (tests/data/countmin_*_v1.bin) load with the same answers."""
+    cms = CountMinSketch.from_bytes((DATA / "countmin_cms_v1.bin").read_bytes())
+    assert (cms.width, cms.depth, cms.seed, cms.total) == (16, 3, 42, 193)
+    assert cms.query(["alpha", "beta"]).tolist() == [3, 1]
+    assert cms.query(np.arange(20)).tolist() == [
+        0, 27, 2, 14, 4, 5, 19, 7, 8, 9, 10, 11, 12, 13, 14, 15, 20, 17, 32, 19,
+    ]  # fmt: skip
+    hh = HeavyHitters.from_bytes((DATA / "countmin_spsv_v1.bin").read_bytes())
+    assert hh.top() == [(-3, 3, 1), ("alpha", 3, 0), (2.5, 3, 1), (True, 3, 2)]
+    assert (hh.k, hh.seed, hh.total, hh.min_count) == (4, 42, 12, 3)
+    tk = CountMinTopK.from_bytes((DATA / "countmin_cmtk_v1.bin").read_bytes())
+    assert tk.top() == [(7, 4), ("alpha", 3), ("beta", 2)] and tk.total == 10
+    for cls, name in ((CountMinSketch, "cms"), (HeavyHitters, "spsv"), (CountMinTopK, "cmtk")):
+        data = (DATA / f"countmin_{name}_v1.bin").read_bytes()
+        assert cls.from_bytes(data).to_bytes() == data
