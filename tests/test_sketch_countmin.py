@@ -161,6 +161,24 @@ def test_threads_do_not_change_counters():
     assert np.array_equal(a.query(keys[:1000], threads=1), b.query(keys[:1000]))
 
 
+def test_threads_do_not_change_counters_of_a_large_table():
+    """Tables too large for per-thread copies are split by rows instead: same counters."""
+    keys = np.random.default_rng(3).integers(0, 1 << 62, size=300_000)
+    a = CountMinSketch(width=1 << 20, depth=3)
+    b = CountMinSketch(width=1 << 20, depth=3)
+    a.update(keys, threads=1)
+    b.update(keys, threads=4)
+    assert np.array_equal(a.table, b.table) and int(a.table[0].sum()) == keys.size
+
+
+def test_empty_updates_change_nothing():
+    for s in (CountMinSketch(width=7, depth=2), HeavyHitters(3), CountMinTopK(2, width=7, depth=2)):
+        before = s.to_bytes()
+        s.update([])
+        s.update(np.zeros(0, dtype=np.uint64), [])
+        assert s.to_bytes() == before and s.total == 0
+
+
 def test_plain_update_is_split_invariant():
     keys = zipf_stream(30_000, seed=2)
     whole = CountMinSketch(width=97, depth=3)
