@@ -96,7 +96,6 @@ class SpaceSaving {
   explicit SpaceSaving(uint32_t k) : k_(k), index_(k) {
     if (k == 0) throw std::invalid_argument("k must be positive");
     hash_.reserve(k);
-    count_.reserve(k);
     error_.reserve(k);
     origin_.reserve(k);
     heap_.reserve(k);
@@ -106,7 +105,7 @@ class SpaceSaving {
   uint32_t k() const { return k_; }
   uint32_t size() const { return static_cast<uint32_t>(hash_.size()); }
   // m: the count an unmonitored key can at most have (0 until the summary is full).
-  uint64_t min_count() const { return size() < k_ ? 0 : count_[heap_[0]]; }
+  uint64_t min_count() const { return size() < k_ ? 0 : heap_[0].count; }
 
   // Weighted update in key order. origin(e) becomes the batch position of the
   // item that last made entry e start monitoring a new key (-1: from an earlier batch).
@@ -118,16 +117,16 @@ class SpaceSaving {
       const uint64_t h = hashes[i];
       const int32_t e = index_.find(h);
       if (e >= 0) {
-        count_[e] += w;
+        heap_[pos_[e]].count += w;
         sift_down(pos_[e]);
       } else if (size() < k_) {
         push(h, w, 0, static_cast<int64_t>(i));
       } else {
-        const int32_t v = heap_[0];
+        const int32_t v = heap_[0].entry;
         index_.erase(hash_[v]);
         hash_[v] = h;
-        error_[v] = count_[v];
-        count_[v] += w;
+        error_[v] = heap_[0].count;
+        heap_[0].count += w;
         origin_[v] = static_cast<int64_t>(i);
         index_.insert(h, v);
         sift_down(0);
@@ -137,7 +136,11 @@ class SpaceSaving {
 
   // Entries in storage order (hash, count, error) and their batch origins.
   const std::vector<uint64_t>& hashes() const { return hash_; }
-  const std::vector<uint64_t>& counts() const { return count_; }
+  std::vector<uint64_t> counts() const {
+    std::vector<uint64_t> out(size());
+    for (uint32_t e = 0; e < size(); ++e) out[e] = heap_[pos_[e]].count;
+    return out;
+  }
   const std::vector<uint64_t>& errors() const { return error_; }
   const std::vector<int64_t>& origins() const { return origin_; }
 
@@ -145,7 +148,6 @@ class SpaceSaving {
   void assign(const std::vector<Entry>& entries) {
     if (entries.size() > k_) throw std::invalid_argument("more entries than k");
     hash_.clear();
-    count_.clear();
     error_.clear();
     origin_.clear();
     heap_.clear();
@@ -160,7 +162,7 @@ class SpaceSaving {
 
   std::vector<Entry> entries() const {
     std::vector<Entry> out(size());
-    for (uint32_t i = 0; i < size(); ++i) out[i] = {hash_[i], count_[i], error_[i]};
+    for (uint32_t i = 0; i < size(); ++i) out[i] = {hash_[i], heap_[pos_[i]].count, error_[i]};
     return out;
   }
 
@@ -199,51 +201,56 @@ class SpaceSaving {
   void push(uint64_t h, uint64_t c, uint64_t err, int64_t origin) {
     const auto e = static_cast<int32_t>(hash_.size());
     hash_.push_back(h);
-    count_.push_back(c);
     error_.push_back(err);
     origin_.push_back(origin);
     pos_.push_back(static_cast<uint32_t>(heap_.size()));
-    heap_.push_back(e);
+    heap_.push_back({c, e});
     index_.insert(h, e);
     sift_up(pos_[e]);
   }
 
-  void place(uint32_t p, int32_t e) {
-    heap_[p] = e;
-    pos_[e] = p;
+  // Heap items carry their count, so sifting reads one array, not two.
+  struct HeapItem {
+    uint64_t count;
+    int32_t entry;
+  };
+
+  void place(uint32_t p, const HeapItem& item) {
+    heap_[p] = item;
+    pos_[item.entry] = p;
   }
 
   void sift_up(uint32_t p) {
-    const int32_t e = heap_[p];
+    const HeapItem item = heap_[p];
     while (p > 0) {
       const uint32_t parent = (p - 1) / 2;
-      if (count_[heap_[parent]] <= count_[e]) break;
+      if (heap_[parent].count <= item.count) break;
       place(p, heap_[parent]);
       p = parent;
     }
-    place(p, e);
+    place(p, item);
   }
 
   void sift_down(uint32_t p) {
-    const int32_t e = heap_[p];
+    const HeapItem item = heap_[p];
     const auto n = static_cast<uint32_t>(heap_.size());
     for (;;) {
       uint32_t c = 2 * p + 1;
       if (c >= n) break;
-      if (c + 1 < n && count_[heap_[c + 1]] < count_[heap_[c]]) ++c;
-      if (count_[heap_[c]] >= count_[e]) break;
+      if (c + 1 < n && heap_[c + 1].count < heap_[c].count) ++c;
+      if (heap_[c].count >= item.count) break;
       place(p, heap_[c]);
       p = c;
     }
-    place(p, e);
+    place(p, item);
   }
 
   uint32_t k_;
   HashIndex index_;
-  std::vector<uint64_t> hash_, count_, error_;
+  std::vector<uint64_t> hash_, error_;  // per entry
   std::vector<int64_t> origin_;
-  std::vector<int32_t> heap_;  // entry ids, min-heap on count
-  std::vector<uint32_t> pos_;  // entry id -> heap position
+  std::vector<HeapItem> heap_;  // min-heap on count
+  std::vector<uint32_t> pos_;   // entry id -> heap position
 };
 
 // Candidate selection for CountMinTopK: the k distinct hashes with the largest
