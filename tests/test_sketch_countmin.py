@@ -295,7 +295,9 @@ def test_bad_construction(kwargs, exc, match):
         (lambda s: s.update([1, 2], [1.0, 2.0]), TypeError, "counts"),
         (lambda s: s.update([1, 2], threads=0), ValueError, "threads"),
         (lambda s: s.update([1, 2], backend="gpu"), ValueError, "backend"),
-        (lambda s: s.update({1, 2}), TypeError, "values"),
+        (lambda s: s.update({1, 2}), TypeError, "keys"),
+        (lambda s: s.update([1, "a"]), TypeError, "keys"),
+        (lambda s: s.query([2**70]), TypeError, "keys"),
         (lambda s: s.query([1], threads=-1), ValueError, "threads"),
     ],
 )

@@ -100,10 +100,15 @@ def _check_prob(name: str, value: Any) -> float:
 
 def _hash_keys(keys: Any, seed: int, threads: int | None, backend: str) -> np.ndarray:
     """The 1-D uint64 hashes of ``keys`` (a scalar counts as one key)."""
-    if isinstance(keys, np.ndarray | Sequence) and not isinstance(keys, str | bytes | bytearray):
-        hashes = hash64(keys, seed, threads=threads, backend=backend)
-    else:
-        hashes = np.array([hash64(keys, seed)], dtype=np.uint64)
+    try:
+        if isinstance(keys, np.ndarray | Sequence) and not isinstance(
+            keys, str | bytes | bytearray
+        ):
+            hashes = hash64(keys, seed, threads=threads, backend=backend)
+        else:
+            hashes = np.array([hash64(keys, seed)], dtype=np.uint64)
+    except (TypeError, ValueError) as exc:  # hash64 names its argument "values"
+        raise type(exc)(f"keys: {exc}") from None
     return np.ascontiguousarray(np.asarray(hashes, dtype=np.uint64).ravel())
 
 
