@@ -526,6 +526,9 @@ def _shape(
 
 
 def _len_hint(keys: Any) -> int:
+    """Number of keys, for the auto backend's size threshold."""
+    if isinstance(keys, np.ndarray):
+        return int(keys.size)
     try:
         return len(keys)
     except TypeError:
