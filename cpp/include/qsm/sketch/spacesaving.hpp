@@ -32,18 +32,17 @@
 namespace qsm::spacesaving {
 
 // Open-addressing index: 64-bit key hash -> int32 entry, linear probing with
-// backward-shift deletion (no tombstones). Capacity is a power of two >= 2 * k.
+// backward-shift deletion (no tombstones). The table doubles when half full, so
+// memory follows the number of keys held, not the capacity k a caller (or a
+// hostile stored image) asks for.
 class HashIndex {
  public:
-  explicit HashIndex(uint64_t max_items = 0) { reset(max_items); }
+  explicit HashIndex(uint64_t expected = 0) { reset(expected); }
 
-  void reset(uint64_t max_items) {
+  void reset(uint64_t expected) {
     uint64_t cap = 16;
-    while (cap < 2 * max_items) cap <<= 1;
-    bits_ = 0;
-    while ((uint64_t{1} << bits_) < cap) ++bits_;
-    keys_.assign(cap, 0);
-    vals_.assign(cap, -1);
+    while (cap < 2 * expected) cap <<= 1;
+    init(cap);
   }
 
   int32_t find(uint64_t key) const {
@@ -54,10 +53,9 @@ class HashIndex {
   }
 
   void insert(uint64_t key, int32_t value) {  // key must be absent
-    uint64_t i = home(key);
-    while (vals_[i] >= 0) i = next(i);
-    keys_[i] = key;
-    vals_[i] = value;
+    if (2 * (count_ + 1) > keys_.size()) grow();
+    place(key, value);
+    ++count_;
   }
 
   void erase(uint64_t key) {  // key must be present
@@ -75,14 +73,41 @@ class HashIndex {
       i = j;
     }
     vals_[i] = -1;
+    --count_;
   }
 
  private:
+  void init(uint64_t cap) {
+    bits_ = 0;
+    while ((uint64_t{1} << bits_) < cap) ++bits_;
+    keys_.assign(cap, 0);
+    vals_.assign(cap, -1);
+    count_ = 0;
+  }
+
+  void place(uint64_t key, int32_t value) {
+    uint64_t i = home(key);
+    while (vals_[i] >= 0) i = next(i);
+    keys_[i] = key;
+    vals_[i] = value;
+  }
+
+  void grow() {
+    std::vector<uint64_t> keys = std::move(keys_);
+    std::vector<int32_t> vals = std::move(vals_);
+    const uint64_t count = count_;
+    init(2 * keys.size());
+    for (size_t i = 0; i < keys.size(); ++i)
+      if (vals[i] >= 0) place(keys[i], vals[i]);
+    count_ = count;
+  }
+
   // Fibonacci hashing of the (already random) key: top bits of key * 2^64/phi.
   uint64_t home(uint64_t key) const { return (key * 0x9E3779B97F4A7C15ull) >> (64 - bits_); }
   uint64_t next(uint64_t i) const { return (i + 1) & (keys_.size() - 1); }
 
   int bits_ = 0;
+  uint64_t count_ = 0;
   std::vector<uint64_t> keys_;
   std::vector<int32_t> vals_;
 };
@@ -93,13 +118,9 @@ struct Entry {
 
 class SpaceSaving {
  public:
-  explicit SpaceSaving(uint32_t k) : k_(k), index_(k) {
+  // Storage grows with the keys monitored (at most k), not with k itself.
+  explicit SpaceSaving(uint32_t k) : k_(k) {
     if (k == 0) throw std::invalid_argument("k must be positive");
-    hash_.reserve(k);
-    error_.reserve(k);
-    origin_.reserve(k);
-    heap_.reserve(k);
-    pos_.reserve(k);
   }
 
   uint32_t k() const { return k_; }
@@ -152,7 +173,7 @@ class SpaceSaving {
     origin_.clear();
     heap_.clear();
     pos_.clear();
-    index_.reset(k_);
+    index_.reset(entries.size());
     for (const Entry& e : entries) {
       if (index_.find(e.hash) >= 0) throw std::invalid_argument("duplicate key hash");
       if (e.error > e.count) throw std::invalid_argument("error exceeds count");
@@ -271,8 +292,8 @@ inline std::vector<Candidate> select_top(const uint64_t* cand_hash, const uint64
   // Min-heap under `better` (the worst kept candidate on top) plus an index of
   // the kept hashes, so a key seen many times in a batch is considered once.
   std::vector<Candidate> heap;
-  heap.reserve(k);
-  HashIndex kept(k);
+  heap.reserve(std::min<uint64_t>(k, nc + nb));
+  HashIndex kept(std::min<uint64_t>(k, nc + nb));
   auto worse_first = [&](const Candidate& x, const Candidate& y) { return better(x, y); };
   auto offer = [&](uint64_t h, uint64_t est, int64_t origin) {
     const Candidate c{h, est, origin};
