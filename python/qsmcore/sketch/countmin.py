@@ -706,7 +706,9 @@ class HeavyHitters(Sketch):
         return self
 
     def __repr__(self) -> str:
-        nbytes = 56 * self._k  # entry (hash, count, error, origin) + heap + index slots
+        # per monitored key: hash, error, origin, heap item, heap position (44 bytes)
+        # and 2-4 index slots of 12 bytes; storage grows with the keys, up to k
+        nbytes = 80 * len(self)
         return (
             f"HeavyHitters(k={self._k}, seed={self._seed}, monitored={len(self)}, "
             f"N={_fmt_int(self._total)}, min_count={self.min_count}, "
