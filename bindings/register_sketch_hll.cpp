@@ -104,15 +104,24 @@ py::array_t<uint64_t> redis_hash_array(const py::array& values_in, int threads) 
     py::gil_scoped_release release;
     redis_hash_integers(p, dst, n, threads);
   };
-  if (is_signed && size == 1) run(static_cast<int8_t*>(nullptr));
-  else if (is_signed && size == 2) run(static_cast<int16_t*>(nullptr));
-  else if (is_signed && size == 4) run(static_cast<int32_t*>(nullptr));
-  else if (is_signed && size == 8) run(static_cast<int64_t*>(nullptr));
-  else if (size == 1) run(static_cast<uint8_t*>(nullptr));
-  else if (size == 2) run(static_cast<uint16_t*>(nullptr));
-  else if (size == 4) run(static_cast<uint32_t*>(nullptr));
-  else if (size == 8) run(static_cast<uint64_t*>(nullptr));
-  else throw py::type_error("values: unsupported integer width");
+  if (is_signed && size == 1)
+    run(static_cast<int8_t*>(nullptr));
+  else if (is_signed && size == 2)
+    run(static_cast<int16_t*>(nullptr));
+  else if (is_signed && size == 4)
+    run(static_cast<int32_t*>(nullptr));
+  else if (is_signed && size == 8)
+    run(static_cast<int64_t*>(nullptr));
+  else if (size == 1)
+    run(static_cast<uint8_t*>(nullptr));
+  else if (size == 2)
+    run(static_cast<uint16_t*>(nullptr));
+  else if (size == 4)
+    run(static_cast<uint32_t*>(nullptr));
+  else if (size == 8)
+    run(static_cast<uint64_t*>(nullptr));
+  else
+    throw py::type_error("values: unsupported integer width");
   return out;
 }
 
@@ -155,7 +164,7 @@ py::bytes to_redis(Registers regs) {
   std::string out(qsm::hll::kRedisHeader + qsm::hll::kRedisDenseBytes, '\0');
   auto* bytes = reinterpret_cast<uint8_t*>(out.data());
   std::memcpy(bytes, "HYLL", 4);
-  bytes[4] = 0;     // dense
+  bytes[4] = 0;      // dense
   bytes[15] = 0x80;  // most significant bit of the cached cardinality: invalid
   qsm::hll::redis_pack_dense(regs.data(), bytes + qsm::hll::kRedisHeader);
   return py::bytes(out);
@@ -172,8 +181,8 @@ py::array_t<uint8_t> from_redis(py::buffer raw) {
           "raw: " + std::to_string(len) + " bytes is shorter than Redis' 16-byte HLL header");
   require(std::memcmp(in, "HYLL", 4) == 0, "raw: not a Redis HLL (magic is not \"HYLL\")");
   const uint8_t encoding = in[4];
-  require(encoding <= 1, "raw: unknown Redis HLL encoding " + std::to_string(encoding) +
-                             " (0 dense, 1 sparse)");
+  require(encoding <= 1,
+          "raw: unknown Redis HLL encoding " + std::to_string(encoding) + " (0 dense, 1 sparse)");
   require(in[5] == 0 && in[6] == 0 && in[7] == 0, "raw: the 3 unused header bytes are not zero");
   py::array_t<uint8_t> regs(static_cast<py::ssize_t>(qsm::hll::kRedisRegisters));
   uint8_t* r = regs.mutable_data();
@@ -184,8 +193,8 @@ py::array_t<uint8_t> from_redis(py::buffer raw) {
             "raw: a dense Redis HLL has 12304 bytes, got " + std::to_string(len));
     qsm::hll::redis_unpack_dense(body, r);
     for (uint64_t j = 0; j < qsm::hll::kRedisRegisters; ++j)
-      require(r[j] <= 51, "raw: register " + std::to_string(j) + " holds " +
-                              std::to_string(r[j]) + ", more than the largest rank 51");
+      require(r[j] <= 51, "raw: register " + std::to_string(j) + " holds " + std::to_string(r[j]) +
+                              ", more than the largest rank 51");
   } else {
     const std::string error = qsm::hll::redis_unpack_sparse(body, body_len, r);
     require(error.empty(), "raw: " + error);

@@ -49,7 +49,8 @@ def start_server() -> Iterator[Any]:
     import redis
 
     port = _free_port()
-    cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]  # fmt: skip
+    cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
+    cmd += ["--save", "", "--appendonly", "no"]  # no disk: the data is throw-away
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     client = redis.Redis(host="127.0.0.1", port=port)
     try:

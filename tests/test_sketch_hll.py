@@ -18,7 +18,7 @@ from qsmcore.sketch import HyperLogLog
 from qsmcore.sketch.hll import RSE_CONSTANT
 
 from .gpu import requires_gpu
-from .redis_server import redis_client  # noqa: F401  (pytest fixture)
+from .redis_server import redis_client  # noqa: F401  (the pytest fixture)
 
 # ---- pure-Python references, written from the definitions ----------------------------
 
@@ -113,7 +113,9 @@ def test_murmur64a_matches_reference_at_every_tail_length():
 def test_index_and_rank_follow_the_documented_bits(p):
     rng = np.random.default_rng(p)
     special = [0, 1, 1 << p, (1 << p) - 1, 1 << 63, MASK64, 1 << (63 - 1), 3 << p]
-    hashes = np.concatenate([np.array(special, dtype=np.uint64), rng.integers(0, 2**64, 2000, dtype=np.uint64)])
+    hashes = np.concatenate(
+        [np.array(special, dtype=np.uint64), rng.integers(0, 2**64, 2000, dtype=np.uint64)]
+    )
     idx, rank = _core.hll_index_rank(hashes, p)
     for h, i, k in zip(hashes.tolist(), idx.tolist(), rank.tolist(), strict=True):
         assert (i, k) == index_rank_ref(h, p)
@@ -140,10 +142,12 @@ def test_estimate_is_ertls_formula_bit_for_bit(p, n):
 
 
 def test_estimate_of_extreme_histograms():
-    h = HyperLogLog(4)
-    assert h.estimate() == 0.0
-    h._regs[:] = 61  # every register at its cap 65 - p: tau(0) = sigma(0) = 0
-    assert h.estimate() == math.inf
+    from qsmcore.sketch import _format
+
+    assert HyperLogLog(4).estimate() == 0.0
+    # Every register at its cap 65 - p: tau(0) = sigma(0) = 0, so z = 0.
+    full = _format.pack(b"HLL ", 1, bytes([4, 0]) + bytes(14), bytes([61]) * 16)
+    assert HyperLogLog.from_bytes(full).estimate() == math.inf
 
 
 # ---- accuracy ------------------------------------------------------------------------
@@ -224,6 +228,9 @@ def test_bounds_are_ordered_and_respect_nonzero_registers():
     h = HyperLogLog(10)
     assert h.estimate_bounds() == (0.0, 0.0)
     h.update(np.arange(50))
+    assert h.estimate() == h.estimate()  # cached
+    h.update(np.arange(50, 60))
+    assert h.estimate() == _core.hll_estimate(h._regs, 10)  # the cache was dropped
     lo, hi = h.estimate_bounds(0.99)
     assert np.count_nonzero(h.registers) <= lo <= h.estimate() <= hi
     lo2, hi2 = h.estimate_bounds(0.5)
@@ -279,7 +286,9 @@ def test_two_python_threads_updating_one_sketch_equal_sequential():
     chunks = [np.arange(i * 400_000, (i + 1) * 400_000) for i in range(8)]
     shared = HyperLogLog(14)
     workers = [
-        threading.Thread(target=lambda cs: [shared.update(c, threads=1) for c in cs], args=(chunks[k::2],))
+        threading.Thread(
+            target=lambda cs: [shared.update(c, threads=1) for c in cs], args=(chunks[k::2],)
+        )
         for k in range(2)
     ]
     for w in workers:
@@ -437,7 +446,7 @@ def test_redis_hash_of_ints_is_the_hash_of_their_decimal_strings():
     ints_ = [0, 1, -1, 123, -(2**63), 2**63 - 1, 10**18]
     for dtype in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64):
         info = np.iinfo(dtype)
-        vals = [v for v in ints_ + [int(info.min), int(info.max)] if info.min <= v <= info.max]
+        vals = [v for v in [*ints_, int(info.min), int(info.max)] if info.min <= v <= info.max]
         a = HyperLogLog(14, hash="redis")
         a.update(np.array(vals, dtype=dtype))
         b = HyperLogLog(14, hash="redis")
@@ -446,6 +455,13 @@ def test_redis_hash_of_ints_is_the_hash_of_their_decimal_strings():
     a, b = HyperLogLog(14, hash="redis"), HyperLogLog(14, hash="redis")
     a.update(np.array([2**64 - 1, 5], dtype=">u8"))
     b.update([b"18446744073709551615", "5"])
+    assert a == b
+    a, b = HyperLogLog(14, hash="redis"), HyperLogLog(14, hash="redis")
+    a.update(np.array(["ab", "é", ""]))
+    b.update([b"ab", "é".encode(), b""])
+    assert a == b
+    a.update(np.array([b"x", b"yz"]))
+    b.update(["x", "yz"])
     assert a == b
     expected = registers_ref(np.array([murmur64a_ref(b"42", 0xADC83B19)], dtype=np.uint64), 14)
     c = HyperLogLog(14, hash="redis")
@@ -513,7 +529,7 @@ def _pfadd(client, key, values, batch=1000):
 
 
 @pytest.mark.parametrize("n", [1, 10, 200, 1500, 3000, 6000, 50_000, 300_000])
-def test_registers_and_count_equal_redis(redis_client, n):
+def test_registers_and_count_equal_redis(redis_client, n):  # noqa: F811
     r = redis_client
     key = f"ints:{n}"
     r.delete(key)
@@ -535,7 +551,7 @@ def test_registers_and_count_equal_redis(redis_client, n):
         assert raw[4] == 0
 
 
-def test_strings_bytes_and_pfmerge_equal_redis(redis_client):
+def test_strings_bytes_and_pfmerge_equal_redis(redis_client):  # noqa: F811
     r = redis_client
     rng = pyrandom.Random(5)
     words = [f"user-{i}-é😀" for i in range(20_000)]

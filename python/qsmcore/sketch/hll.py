@@ -136,6 +136,7 @@ class HyperLogLog(Sketch):
         self._hash = hash
         self._seed = s
         self._regs = np.zeros(1 << p, dtype=np.uint8)
+        self._estimate: float | None = None  # cached until the registers change
 
     # ---- parameters ---------------------------------------------------------------
 
@@ -185,10 +186,16 @@ class HyperLogLog(Sketch):
         elif isinstance(values, Sequence) and len(values) > 0 and isinstance(values[0], _TEXT):
             return _core.hll_redis_hash_sequence(values)
         elif isinstance(values, Sequence):
-            if any(isinstance(v, bool | float | np.floating | np.bool_) for v in values):
-                array = np.asarray(values, dtype=np.float64)  # refused below
-            else:
-                array = np.asarray(values)
+            array = np.asarray(values)
+            if array.dtype.kind == "f" and set(map(type, values)) == {int}:
+                # NumPy makes float64 of Python ints that need uint64 (>= 2**63)
+                # next to others; they are exact as uint64 unless some are negative.
+                try:
+                    array = np.array(values, dtype=np.uint64)
+                except OverflowError:
+                    raise ValueError(
+                        "values: integers must all fit in int64 or all in uint64"
+                    ) from None
         else:
             raise TypeError(
                 "values must be a NumPy array or a sequence of str, bytes or ints, "
@@ -245,6 +252,7 @@ class HyperLogLog(Sketch):
             return
         with self._lock:
             module.hll_update(self._regs, self._p, hashes, nthreads)
+            self._estimate = None
 
     # ---- estimates ----------------------------------------------------------------
 
@@ -259,8 +267,12 @@ class HyperLogLog(Sketch):
 
         With ``hash="redis"``, ``math.floor(estimate() + 0.5)`` is Redis' ``PFCOUNT``
         (same arithmetic, rounded half away from zero like Redis' ``llroundl``).
+        Like Redis, the value is cached until the next ``update`` or ``merge``
+        (recomputing it reads all ``m`` registers).
         """
-        return float(_core.hll_estimate(self._regs, self._p))
+        if self._estimate is None:
+            self._estimate = float(_core.hll_estimate(self._regs, self._p))
+        return self._estimate
 
     def estimate_bounds(self, confidence: float = 0.95) -> tuple[float, float]:
         """Normal-approximation bounds ``N (1 ∓ z σ)`` with ``σ = 1.039/sqrt(m)``.
@@ -303,6 +315,7 @@ class HyperLogLog(Sketch):
         theirs = other.registers  # under other's lock, so no lock-order deadlock
         with self._lock:
             _core.hll_merge(self._regs, theirs)
+            self._estimate = None
         return self
 
     # ---- storage ------------------------------------------------------------------

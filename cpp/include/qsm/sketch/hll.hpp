@@ -100,10 +100,21 @@ inline void merge(uint8_t* regs, const uint8_t* other, uint64_t m) {
 inline bool histogram(const uint8_t* regs, int p, std::vector<uint64_t>& counts) {
   const uint64_t m = uint64_t{1} << p;
   const int top = 65 - p;
-  // 256 bins, so the inner loop has no bounds check; values above `top` are
-  // detected afterwards.
-  uint64_t bins[256] = {};
-  for (uint64_t j = 0; j < m; ++j) ++bins[regs[j]];
+  // 256 bins, so the inner loop has no bounds check (values above `top` are
+  // detected afterwards), and four interleaved copies, so that runs of equal
+  // registers do not serialize on one counter's store-to-load latency.
+  uint32_t part[4][256] = {};
+  uint64_t j = 0;
+  for (; j + 4 <= m; j += 4) {
+    ++part[0][regs[j]];
+    ++part[1][regs[j + 1]];
+    ++part[2][regs[j + 2]];
+    ++part[3][regs[j + 3]];
+  }
+  for (; j < m; ++j) ++part[0][regs[j]];
+  uint64_t bins[256];
+  for (int k = 0; k < 256; ++k)
+    bins[k] = uint64_t{part[0][k]} + part[1][k] + part[2][k] + part[3][k];
   counts.assign(static_cast<size_t>(top + 1), 0);
   for (int k = 0; k <= top; ++k) counts[static_cast<size_t>(k)] = bins[k];
   for (int k = top + 1; k < 256; ++k)
@@ -217,25 +228,37 @@ inline std::string redis_unpack_sparse(const uint8_t* in, uint64_t len, uint8_t*
       return "sparse encoding: the opcodes cover more than 16384 registers";
   }
   if (idx != kRedisRegisters)
-    return "sparse encoding: the opcodes cover " + std::to_string(idx) +
-           " registers, not 16384";
+    return "sparse encoding: the opcodes cover " + std::to_string(idx) + " registers, not 16384";
   return "";
 }
 
 // ---- Redis' element bytes for integers ---------------------------------------------
 
-// Decimal ASCII of v (what a Redis client sends for an integer). Returns the length.
+// Decimal ASCII of v (what a Redis client sends for an integer), two digits per
+// step from a table. Returns the length.
 inline int format_decimal(uint64_t v, bool negative, char* buf /* >= 21 bytes */) {
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
   char tmp[20];
-  int n = 0;
-  do {
-    tmp[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
+  int n = 20;
+  while (v >= 100) {
+    const unsigned r = static_cast<unsigned>(v % 100);
+    v /= 100;
+    tmp[--n] = kPairs[2 * r + 1];
+    tmp[--n] = kPairs[2 * r];
+  }
+  if (v >= 10) {
+    tmp[--n] = kPairs[2 * v + 1];
+    tmp[--n] = kPairs[2 * v];
+  } else {
+    tmp[--n] = static_cast<char>('0' + v);
+  }
   int len = 0;
   if (negative) buf[len++] = '-';
-  while (n > 0) buf[len++] = tmp[--n];
-  return len;
+  std::memcpy(buf + len, tmp + n, static_cast<size_t>(20 - n));
+  return len + (20 - n);
 }
 
 template <class T>
