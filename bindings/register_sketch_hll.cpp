@@ -38,6 +38,33 @@ void update(Registers regs, int p, CArray<uint64_t> hashes, int threads) {
   qsm::hll::update(r, p, h, n, threads);
 }
 
+// Fused qsmcore.hash64 + update for a native, C-contiguous numeric array.
+// Returns false (nothing done) for a dtype it does not handle.
+bool update_numeric(Registers regs, int p, const py::array& values, uint64_t seed, int threads) {
+  uint8_t* r = registers_of(regs, p);
+  if (!(values.flags() & py::array::c_style)) return false;
+  const py::dtype dt = values.dtype();
+  if (dt.byteorder() == '>' || !dt.attr("isnative").cast<bool>()) return false;
+  const char kind = dt.kind();
+  const auto size = dt.itemsize();
+  const auto n = static_cast<uint64_t>(values.size());
+  const void* src = values.data();
+  auto run = [&](auto tag) {
+    using T = std::remove_pointer_t<decltype(tag)>;
+    const T* v = static_cast<const T*>(src);
+    py::gil_scoped_release release;
+    qsm::hll::update_numeric(r, p, v, n, seed, threads);
+    return true;
+  };
+  if (kind == 'i' && size == 8) return run(static_cast<int64_t*>(nullptr));
+  if (kind == 'u' && size == 8) return run(static_cast<uint64_t*>(nullptr));
+  if (kind == 'i' && size == 4) return run(static_cast<int32_t*>(nullptr));
+  if (kind == 'u' && size == 4) return run(static_cast<uint32_t*>(nullptr));
+  if (kind == 'f' && size == 8) return run(static_cast<double*>(nullptr));
+  if (kind == 'f' && size == 4) return run(static_cast<float*>(nullptr));
+  return false;
+}
+
 void merge(Registers regs, Registers other) {
   require(regs.ndim() == 1 && other.ndim() == 1 && regs.size() == other.size(),
           "register arrays differ in size");
@@ -207,6 +234,8 @@ py::array_t<uint8_t> from_redis(py::buffer raw) {
 void register_sketch_hll(py::module_& m) {
   m.def("hll_update", &update, py::arg("registers"), py::arg("precision"), py::arg("hashes"),
         py::arg("threads"));
+  m.def("hll_update_numeric", &update_numeric, py::arg("registers"), py::arg("precision"),
+        py::arg("values"), py::arg("seed"), py::arg("threads"));
   m.def("hll_merge", &merge, py::arg("registers"), py::arg("other"));
   m.def("hll_histogram", &histogram, py::arg("registers"), py::arg("precision"));
   m.def("hll_estimate", &estimate, py::arg("registers"), py::arg("precision"));

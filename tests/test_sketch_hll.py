@@ -131,6 +131,21 @@ def test_registers_equal_the_definition(p):
     assert np.array_equal(h.registers, registers_ref(qsmcore.hash64(values, 11), p))
 
 
+@pytest.mark.parametrize(
+    "dtype",
+    [np.int8, np.int16, np.int32, np.uint32, np.int64, np.uint64, np.float32, np.float64, bool],
+)
+def test_every_numeric_path_equals_hash64_then_update(dtype):
+    # Contiguous 4/8-byte numbers take the fused hash+update kernel, the rest
+    # hash64 then update: both must equal the definition on hash64's hashes.
+    base = (np.arange(300_000) - 150_000) * 3
+    values = base.astype(dtype) if dtype is not bool else base % 2 == 0
+    for arr in (values, values[::3], values.astype(values.dtype.newbyteorder(">"))):
+        h = HyperLogLog(10, seed=4)
+        h.update(arr)
+        assert np.array_equal(h.registers, registers_ref(qsmcore.hash64(arr, 4), 10))
+
+
 @pytest.mark.parametrize("p", [4, 9, 14, 18])
 @pytest.mark.parametrize("n", [0, 1, 5, 300, 20_000])
 def test_estimate_is_ertls_formula_bit_for_bit(p, n):
@@ -462,6 +477,9 @@ def test_redis_hash_of_ints_is_the_hash_of_their_decimal_strings():
     assert a == b
     a.update(np.array([b"x", b"yz"]))
     b.update(["x", "yz"])
+    assert a == b
+    a.update(np.array([7, 2**64 - 1], dtype=object))
+    b.update(np.array(["7", b"18446744073709551615"], dtype=object))
     assert a == b
     expected = registers_ref(np.array([murmur64a_ref(b"42", 0xADC83B19)], dtype=np.uint64), 14)
     c = HyperLogLog(14, hash="redis")

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "qsm/core/config.hpp"
+#include "qsm/core/hash_batch.hpp"
 #include "qsm/core/parallel.hpp"
 
 namespace qsm::hll {
@@ -61,33 +62,60 @@ inline void update_serial(uint8_t* regs, int p, const uint64_t* hashes, uint64_t
   }
 }
 
-// Fold n hashes into the m = 2^p registers. Blocks of the input go to private
-// register arrays that are max-merged at the end; max is associative and
-// commutative, so the registers never depend on `threads` or the schedule.
-inline void update(uint8_t* regs, int p, const uint64_t* hashes, uint64_t n, int threads) {
+// Runs fold(dst, begin, end) over [0, n) in blocks: block 0 folds into regs,
+// the others into private register arrays that are max-merged at the end. Max
+// is associative and commutative, so the registers never depend on `threads`
+// or on the schedule.
+template <class Fold>
+inline void fold_blocks(uint8_t* regs, int p, uint64_t n, int threads, Fold&& fold) {
   const uint64_t m = uint64_t{1} << p;
   // A block must be long enough to pay for zeroing and merging m private bytes.
   const uint64_t min_block = std::max<uint64_t>(uint64_t{1} << 17, 16 * m);
   const uint64_t workers = static_cast<uint64_t>(resolve_threads(threads));
   const uint64_t blocks = std::min(workers, n / min_block);
   if (blocks <= 1) {
-    update_serial(regs, p, hashes, n);
+    fold(regs, uint64_t{0}, n);
     return;
   }
   std::vector<std::vector<uint8_t>> local(blocks - 1);
   parallel_for(blocks, 1, threads, [&](uint64_t begin, uint64_t end) {
     for (uint64_t b = begin; b < end; ++b) {
-      const uint64_t lo = n * b / blocks, hi = n * (b + 1) / blocks;
       uint8_t* dst = regs;
       if (b > 0) {
         local[b - 1].assign(m, 0);
         dst = local[b - 1].data();
       }
-      update_serial(dst, p, hashes + lo, hi - lo);
+      fold(dst, n * b / blocks, n * (b + 1) / blocks);
     }
   });
   for (const auto& part : local)
     for (uint64_t j = 0; j < m; ++j) regs[j] = std::max(regs[j], part[j]);
+}
+
+// Fold n hashes into the m = 2^p registers.
+inline void update(uint8_t* regs, int p, const uint64_t* hashes, uint64_t n, int threads) {
+  fold_blocks(regs, p, n, threads, [&](uint8_t* dst, uint64_t lo, uint64_t hi) {
+    update_serial(dst, p, hashes + lo, hi - lo);
+  });
+}
+
+// Hash numeric values with qsm::hash_numeric's xxh3 (qsmcore.hash64) and fold
+// them in, without writing the hashes to memory: each worker hashes a small
+// block into a buffer that stays in L1, then folds it. Same registers as
+// hash_numeric followed by update.
+template <class T>
+inline void update_numeric(uint8_t* regs, int p, const T* values, uint64_t n, uint64_t seed,
+                           int threads) {
+  const auto hash_range = qsm::detail::hash_numeric_range_fn<T>();
+  fold_blocks(regs, p, n, threads, [&](uint8_t* dst, uint64_t lo, uint64_t hi) {
+    constexpr uint64_t kBuffer = 1024;
+    uint64_t buf[kBuffer];
+    for (uint64_t i = lo; i < hi; i += kBuffer) {
+      const uint64_t len = std::min(kBuffer, hi - i);
+      hash_range(values + i, buf, len, seed);
+      update_serial(dst, p, buf, len);
+    }
+  });
 }
 
 // regs[j] = max(regs[j], other[j]): the union of the two multisets' sketches.
