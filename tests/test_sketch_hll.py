@@ -373,6 +373,22 @@ def test_to_bytes_round_trip_and_pickle(p, seed, values):
     assert pickle.loads(pickle.dumps(h)) == h
 
 
+# HyperLogLog(4, seed=7) after update(list("abcdefg")), as stored by format version 1.
+GOLDEN_V1 = bytes.fromhex(
+    "51534d53484c4c200100000010000000100000000000000004000000000000000700000000000000"
+    "060000010100000000000002040000009d8e5fd2e6cd0ecb"
+)
+
+
+def test_golden_v1_bytes_stay_readable_and_are_reproduced():
+    h = HyperLogLog.from_bytes(GOLDEN_V1)
+    assert (h.precision, h.hash, h.seed) == (4, "qsm", 7)
+    assert h.registers.tolist() == [6, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 2, 4, 0, 0, 0]
+    fresh = HyperLogLog(4, seed=7)
+    fresh.update(list("abcdefg"))
+    assert fresh.to_bytes() == GOLDEN_V1
+
+
 def test_from_bytes_rejects_random_and_bit_flipped_bytes():
     from qsmcore.sketch import _format
 

@@ -22,8 +22,9 @@ with ``sigma(x) = x + sum_{k>=1} x**(2**k) 2**(k-1)`` and
 ``tau(x) = (1 - x - sum_{k>=1} (1 - x**(2**-k))**2 2**-k) / 3``. It needs no
 empirical bias tables and no switch to linear counting: it is nearly unbiased
 from 1 item to far past ``m``, with relative standard error
-``sqrt(3 ln 2 - 1) / sqrt(m) ≈ 1.039 / sqrt(m)`` (0.81 % at ``p = 14``), and far
-smaller for cardinalities well below ``m``.
+``sqrt(3 ln 2 - 1) / sqrt(m) ≈ 1.039 / sqrt(m)`` (0.81 % at ``p = 14``) for
+large cardinalities, and about ``0.71 / sqrt(m)`` (linear counting's error) for
+cardinalities well below ``m``; ``tests/test_sketch_hll.py`` checks both.
 
 Hashes:
 
@@ -37,6 +38,15 @@ Hashes:
   them; pass the strings you send to Redis instead. Then ``estimate()`` rounds
   to exactly what ``PFCOUNT`` returns, ``to_redis()`` writes a string Redis
   accepts, and ``from_redis()`` reads what ``GET`` returns.
+
+Updates run in C++ with the GIL released: contiguous 4/8-byte numeric arrays
+are hashed and folded in one pass (the hashes never reach memory); other
+inputs are hashed by ``hash64`` (or Redis' hash) and then folded. Large inputs
+are split into blocks with private registers that are max-merged, so the
+registers never depend on ``threads``. ``backend="cuda"`` folds the hashes on
+the GPU with ``atomicMax`` through the same index/rank functions
+(``qsm/sketch/hll.hpp``); max is order-independent, so the registers are
+bit-identical to the CPU's.
 
 Stored bytes (``to_bytes``, kind ``b"HLL "``, version 1), little-endian::
 
@@ -295,7 +305,8 @@ class HyperLogLog(Sketch):
         ``z`` is the two-sided standard normal quantile of ``confidence``. The
         lower bound is at least the number of non-zero registers (each one was
         set by a different item). For cardinalities well below ``m`` the true
-        error is much smaller than ``σ``, so the bounds are conservative there.
+        error is smaller than ``σ`` (about ``0.71/sqrt(m)``), so the bounds are
+        conservative there.
         """
         if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real):
             raise TypeError(f"confidence must be a float in (0, 1), got {confidence!r}")
