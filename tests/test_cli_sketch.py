@@ -46,7 +46,7 @@ def _invoke(args, input_bytes=None):
 
     result = CliRunner().invoke(app, args, input=input_bytes)
     assert result.exit_code == 0, result.output
-    return " ".join(result.output.split())
+    return " ".join(result.output.replace("│", " ").split())  # table cells as plain words
 
 
 def test_count_estimates_distinct_lines(tmp_path):
