@@ -71,7 +71,7 @@ uint64_t popcount(const Words& words) {
 void register_sketch_bloom(py::module_& m) {
   m.def("bloom_add", &add, py::arg("words").noconvert(), py::arg("kind"), py::arg("size"),
         py::arg("k"), py::arg("hashes"), py::arg("threads"));
-  m.def("bloom_contains", &contains, py::arg("words").noconvert(), py::arg("kind"),
-        py::arg("size"), py::arg("k"), py::arg("hashes"), py::arg("threads"));
+  m.def("bloom_contains", &contains, py::arg("words").noconvert(), py::arg("kind"), py::arg("size"),
+        py::arg("k"), py::arg("hashes"), py::arg("threads"));
   m.def("bloom_popcount", &popcount, py::arg("words").noconvert());
 }

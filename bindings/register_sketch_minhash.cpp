@@ -50,7 +50,8 @@ py::array_t<uint64_t> band_keys(const U64& sigs, uint32_t bands, uint32_t rows) 
   const uint64_t* s = sigs.data();
   py::gil_scoped_release release;
   for (uint64_t j = 0; j < n; ++j)
-    for (uint32_t b = 0; b < bands; ++b) o[j * bands + b] = qsm::sketch::band_key(s + j * k, b, rows);
+    for (uint32_t b = 0; b < bands; ++b)
+      o[j * bands + b] = qsm::sketch::band_key(s + j * k, b, rows);
   return out;
 }
 

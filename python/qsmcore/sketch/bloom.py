@@ -61,6 +61,7 @@ words in order.
 
 from __future__ import annotations
 
+import functools
 import math
 import struct
 from typing import Any, Self
@@ -99,10 +100,11 @@ def block_fp_rate(items_per_block: float) -> float:
     return float(np.sum(pmf * (1.0 - (31.0 / 32.0) ** j) ** 8))
 
 
+@functools.lru_cache(maxsize=64)
 def _block_count(capacity: int, fp_rate: float) -> int:
     """Fewest blocks B with ``block_fp_rate(capacity / B) <= fp_rate``."""
     lo, hi = 1e-9, 1e7  # items per block: rate(lo) ~ 0 < p, rate(hi) ~ 1 > p
-    for _ in range(200):
+    for _ in range(64):  # 2^-64 of a factor 1e16 range: below double precision
         mid = math.sqrt(lo * hi)
         if block_fp_rate(mid) <= fp_rate:
             lo = mid

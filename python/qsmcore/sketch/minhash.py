@@ -159,8 +159,11 @@ class MinHash(Sketch):
         """Estimated Jaccard similarity :math:`|A \\cap B| / |A \\cup B|`: the fraction of
         equal slots (1.0 for two empty sketches)."""
         self._check_compatible(other)
-        theirs = other.signature()
-        return float(np.count_nonzero(self.signature() == theirs)) / self._k
+        # Both locks, always taken in id() order, so two threads comparing a with b
+        # and b with a cannot deadlock; no copy of either signature is needed.
+        first, second = sorted((self, other), key=id)
+        with first._lock, second._lock:
+            return float(np.count_nonzero(self._sig == other._sig)) / self._k
 
     def merge(self, other: MinHash) -> Self:
         """Fold ``other`` in (slotwise min: exactly the signature of the union)."""
