@@ -318,3 +318,15 @@ def test_lsh_remove_contains_and_errors():
 def test_lsh_bad_parameters(kwargs, exc, name):
     with pytest.raises(exc, match=name):
         MinHashLSH(**kwargs)
+
+
+def test_golden_bytes():
+    """MinHash(4, seed=5) of a, b, c: the exact stored bytes are part of the format."""
+    golden = (
+        "51534d534d4e482001000000100000002000000000000000040000000000000005000000000000008c3717ff"
+        "801cb37d6673742b2d53e71fc87399f8f8618a1d248d1fb3c2d55d2f3e97e66582fdc98a"
+    )
+    m = MinHash(4, seed=5)
+    m.update(["a", "b", "c"])
+    assert m.to_bytes().hex() == golden
+    assert MinHash.from_bytes(bytes.fromhex(golden)).jaccard(m) == 1.0
