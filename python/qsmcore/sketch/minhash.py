@@ -211,7 +211,8 @@ class MinHash(Sketch):
     def __repr__(self) -> str:
         return (
             f"MinHash(num_perm={self._k}, seed={self._seed}; {self.nbytes:,} bytes, "
-            f"Jaccard standard error <= 1/(2*sqrt(k)) = {0.5 * self.standard_error:.3g})"
+            f"1/sqrt(k) = {self.standard_error:.3g}: Jaccard standard error "
+            f"sqrt(J(1-J)/k) <= {0.5 * self.standard_error:.3g})"
         )
 
 
