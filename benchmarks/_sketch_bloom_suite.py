@@ -45,6 +45,7 @@ def _qsm_rows(case: str, n: int, items: Any, probes: Any, repeat: int) -> list[l
         ("split-block", None, f"split-block, {threads} threads"),
         ("split-block", 1, "split-block, threads=1"),
         ("classic", None, f"classic, {threads} threads"),
+        ("classic", 1, "classic, threads=1"),
     ]:
 
         def build(kind: str = kind, nthreads: int | None = nthreads) -> BloomFilter:

@@ -158,12 +158,13 @@ class MinHash(Sketch):
     def jaccard(self, other: MinHash) -> float:
         """Estimated Jaccard similarity :math:`|A \\cap B| / |A \\cup B|`: the fraction of
         equal slots (1.0 for two empty sketches)."""
-        self._check_compatible(other)
+        if type(other) is not MinHash or other._k != self._k or other._seed != self._seed:
+            self._check_compatible(other)  # raises with the details
         # Both locks, always taken in id() order, so two threads comparing a with b
         # and b with a cannot deadlock; no copy of either signature is needed.
-        first, second = sorted((self, other), key=id)
+        first, second = (self, other) if id(self) <= id(other) else (other, self)
         with first._lock, second._lock:
-            return float(np.count_nonzero(self._sig == other._sig)) / self._k
+            return int(np.count_nonzero(self._sig == other._sig)) / self._k
 
     def merge(self, other: MinHash) -> Self:
         """Fold ``other`` in (slotwise min: exactly the signature of the union)."""
