@@ -16,14 +16,16 @@
 //   uint32 words.
 //
 // Setting bits is an OR, so the final state does not depend on the order of the
-// items: the parallel insert (atomic fetch_or, one thread per chunk) gives the
-// same words as the sequential one.
+// items: the parallel inserts (classic: atomic fetch_or, one thread per chunk of
+// items; split block: one thread per range of blocks) give the same words as the
+// sequential one.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstdint>
+#include <vector>
 
 #include "qsm/core/config.hpp"
 #include "qsm/core/parallel.hpp"
@@ -179,13 +181,43 @@ inline void classic_contains(const uint64_t* words, uint64_t m, uint32_t k, cons
   });
 }
 
+// Sequential insert of hashes h[0..n), prefetching the block kPrefetchAhead ahead.
+inline void block_insert_run(uint64_t* words, uint64_t blocks, const uint64_t* h, uint64_t n) {
+  for (uint64_t i = 0; i < n; ++i) {
+    if (i + kPrefetchAhead < n)
+      __builtin_prefetch(words + kBlockWords * block_index(h[i + kPrefetchAhead], blocks), 1);
+    block_insert<false>(words, blocks, h[i]);
+  }
+}
+
+inline constexpr uint64_t kCompact = 2048;  // hashes per compaction batch (16 KiB)
+
+// Parallel insert without atomics: part p of P owns blocks [pB/P, (p+1)B/P) and scans
+// every hash, inserting those that land in its range, so no two threads ever write
+// the same word. The scan copies a batch's own hashes to a buffer without branches
+// (a mispredicted branch per item would also discard the cache misses in flight),
+// then inserts them with prefetching. Atomic ORs measured 2-3x slower than this.
 inline void block_add(uint64_t* words, uint64_t blocks, const uint64_t* h, uint64_t n,
                       int threads) {
-  bloom_for(n, threads, [&]<bool kAtomic>(uint64_t begin, uint64_t end) {
-    for (uint64_t i = begin; i < end; ++i) {
-      if (i + kPrefetchAhead < end)
-        __builtin_prefetch(words + kBlockWords * block_index(h[i + kPrefetchAhead], blocks), 1);
-      block_insert<kAtomic>(words, blocks, h[i]);
+  const int t = resolve_threads(threads);
+  const uint64_t parts = std::min<uint64_t>(static_cast<uint64_t>(t), blocks);
+  if (parts <= 1 || n <= kBloomGrain) {
+    block_insert_run(words, blocks, h, n);
+    return;
+  }
+  parallel_for(parts, 1, t, [&](uint64_t p0, uint64_t p1) {
+    std::vector<uint64_t> buf(kCompact);
+    for (uint64_t p = p0; p < p1; ++p) {
+      const uint64_t lo = blocks * p / parts, width = blocks * (p + 1) / parts - lo;
+      for (uint64_t base = 0; base < n; base += kCompact) {
+        const uint64_t end = std::min(n, base + kCompact);
+        uint64_t count = 0;
+        for (uint64_t i = base; i < end; ++i) {
+          buf[count] = h[i];
+          count += (block_index(h[i], blocks) - lo) < width;  // lo <= block < lo + width
+        }
+        block_insert_run(words, blocks, buf.data(), count);
+      }
     }
   });
 }
