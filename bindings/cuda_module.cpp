@@ -17,14 +17,14 @@ namespace py = pybind11;
 using qsm::bind::CArray;
 using qsm::bind::require;
 
-// Sketch kernels (bindings/cuda_register_sketch_*.cpp), weak while the family is built.
-__attribute__((weak)) void register_cuda_sketch_hll(py::module_& m);
-__attribute__((weak)) void register_cuda_sketch_countmin(py::module_& m);
+// Sketch kernels (bindings/cuda_register_sketch_*.cpp).
+void register_cuda_sketch_hll(py::module_& m);
+void register_cuda_sketch_countmin(py::module_& m);
 
 PYBIND11_MODULE(_cuda, m) {
   m.doc() = "qsmcore CUDA kernels (private: use the qsmcore package API)";
-  for (auto* reg : {register_cuda_sketch_hll, register_cuda_sketch_countmin})
-    if (reg != nullptr) reg(m);
+  register_cuda_sketch_hll(m);
+  register_cuda_sketch_countmin(m);
 
   m.def("device_count", [] {
     std::string error;

@@ -144,3 +144,10 @@ def test_gpu_discovery_failure_is_a_reason_not_a_crash(monkeypatch):
     assert devices == [] and "CUDA_ERROR_NO_DEVICE" in reason
     _install_fake_driver(monkeypatch, _fake_cuda_driver(0))
     assert _devices_from_cuda_python() == ([], "the CUDA driver reports no devices")
+
+
+def test_every_sketch_family_is_built():
+    import qsmcore.sketch
+
+    for name in qsmcore.sketch.__all__:
+        assert isinstance(getattr(qsmcore.sketch, name), type), name

@@ -92,7 +92,43 @@ def _sampling(console: Console) -> None:
     )
 
 
-SECTIONS: list[Callable[[Console], None]] = [_backends, _hashing, _sampling]
+def _sketches(console: Console) -> None:
+    console.rule("[bold]sketch: counting, heavy hitters, membership, similarity, quantiles")
+    from qsmcore.sketch import BloomFilter, HeavyHitters, HyperLogLog, MinHash, TDigest
+
+    keys = np.random.default_rng(1).zipf(1.3, size=2_000_000).astype(np.uint64)
+    exact = np.unique(keys).size
+    hll = HyperLogLog(precision=14)
+    t0 = time.perf_counter()
+    hll.update(keys)
+    dt = time.perf_counter() - t0
+    low, high = hll.estimate_bounds(0.95)
+    console.print(
+        f"HyperLogLog p=14 ({len(hll.to_bytes()):,} bytes): {hll.estimate():,.0f} distinct "
+        f"(95%: {low:,.0f}..{high:,.0f}; exact {exact:,}) from 2M keys in {dt * 1e3:.1f} ms"
+    )
+    hh = HeavyHitters(100)
+    hh.update(keys)
+    top = ", ".join(f"{k}×{c:,}" for k, c, _ in hh.top(5))
+    console.print(f"HeavyHitters(100), top 5 (key×count): {top}")
+    bloom = BloomFilter(1_000_000, 0.01)
+    bloom.add(np.arange(1_000_000))
+    fpr = float(np.mean(bloom.contains(np.arange(1_000_000, 2_000_000))))
+    console.print(f"BloomFilter(1M, 1%): measured false-positive rate {fpr:.3%}")
+    a, b = MinHash(128), MinHash(128)
+    a.update(np.arange(0, 3000))
+    b.update(np.arange(1000, 4000))
+    console.print(f"MinHash(128): Jaccard estimate {a.jaccard(b):.3f} (exact 0.5)")
+    x = qrandom.sample(qrandom.lognormal(mean=1.0, scv=4.0), 1_000_000, seed=3)
+    d = TDigest(100)
+    d.update(x)
+    qs = (0.5, 0.99, 0.999)
+    got = " ".join(f"p{q * 100:g}={d.quantile(q):.3f}" for q in qs)
+    ref = " ".join(f"{np.quantile(x, q):.3f}" for q in qs)
+    console.print(f"TDigest(100) on 1M lognormal draws: {got} (exact {ref})")
+
+
+SECTIONS: list[Callable[[Console], None]] = [_backends, _hashing, _sampling, _sketches]
 
 
 def run(console: Console) -> None:
