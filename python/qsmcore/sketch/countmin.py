@@ -65,6 +65,7 @@ from qsmcore import _backend, _core
 from qsmcore.hashing import _check_seed, hash64
 from qsmcore.sketch import _format
 from qsmcore.sketch._base import Sketch, locked
+from qsmcore.sketch._keys import Key, decode_keys, encode_keys
 
 __all__ = ["CountMinSketch", "CountMinTopK", "HeavyHitters"]
 
@@ -73,8 +74,6 @@ MAX_WIDTH = 1 << 28  # keeps the column map's non-uniformity below width / 2**32
 MAX_DEPTH = 64  # δ = e**-64 ≈ 1.6e-28: more rows buy nothing
 MAX_CELLS = 1 << 29  # 4 GiB of counters
 MAX_K = 1 << 24
-
-Key = int | float | str | bytes | bool
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -165,72 +164,6 @@ def _originals(keys: Any, index: np.ndarray) -> list[Key]:
     else:
         out = [keys]
     return [bytes(k) if isinstance(k, bytearray | memoryview) else k for k in out]
-
-
-_TAG = struct.Struct("<B")
-_U32 = struct.Struct("<I")
-_FIXED = {0: struct.Struct("<Q"), 1: struct.Struct("<q"), 2: struct.Struct("<d")}
-
-
-def _encode_keys(keys: list[Key]) -> bytes:
-    parts = []
-    for key in keys:
-        if isinstance(key, bool | np.bool_):
-            parts.append(_TAG.pack(5) + _TAG.pack(int(key)))
-        elif isinstance(key, numbers.Integral):
-            v = int(key)
-            parts.append(
-                _TAG.pack(0) + _FIXED[0].pack(v) if v >= 0 else _TAG.pack(1) + _FIXED[1].pack(v)
-            )
-        elif isinstance(key, float | np.floating):
-            parts.append(_TAG.pack(2) + _FIXED[2].pack(float(key)))
-        elif isinstance(key, str):
-            data = key.encode("utf-8")
-            parts.append(_TAG.pack(3) + _U32.pack(len(data)) + data)
-        else:
-            data = bytes(key)
-            parts.append(_TAG.pack(4) + _U32.pack(len(data)) + data)
-    return b"".join(parts)  # fmt: skip
-
-
-def _decode_keys(view: memoryview, n: int, name: str) -> tuple[list[Key], int]:
-    """Parse ``n`` key records from ``view``; return (keys, bytes consumed)."""
-    keys: list[Key] = []
-    pos = 0
-    size = view.nbytes
-    for _ in range(n):
-        if pos + 1 > size:
-            raise ValueError(f"{name}: key records are truncated")
-        (tag,) = _TAG.unpack_from(view, pos)
-        pos += 1
-        if tag in _FIXED:
-            if pos + 8 > size:
-                raise ValueError(f"{name}: key records are truncated")
-            (value,) = _FIXED[tag].unpack_from(view, pos)
-            if tag == 1 and value >= 0:
-                raise ValueError(f"{name}: a negative-int key record holds {value}")
-            pos += 8
-            keys.append(value)
-        elif tag == 5:
-            if pos + 1 > size or view[pos] > 1:
-                raise ValueError(f"{name}: bad bool key record")
-            keys.append(bool(view[pos]))
-            pos += 1
-        elif tag in (3, 4):
-            if pos + 4 > size:
-                raise ValueError(f"{name}: key records are truncated")
-            (length,) = _U32.unpack_from(view, pos)
-            pos += 4
-            if pos + length > size:
-                raise ValueError(f"{name}: key records are truncated")
-            raw = bytes(view[pos : pos + length])
-            pos += length
-            keys.append(
-                raw.decode("utf-8") if tag == 3 else raw
-            )  # UnicodeDecodeError is a ValueError
-        else:
-            raise ValueError(f"{name}: unknown key record tag {tag}")
-    return keys, pos
 
 
 def _check_key_hashes(keys: list[Key], hashes: list[int], seed: int, name: str) -> None:
@@ -678,7 +611,7 @@ class HeavyHitters(Sketch):
             self.KIND,
             self.VERSION,
             header,
-            table + _encode_keys([self._keys[x] for x in h.tolist()]),
+            table + encode_keys([self._keys[x] for x in h.tolist()]),
         )
 
     @classmethod
@@ -692,7 +625,7 @@ class HeavyHitters(Sketch):
         if payload.nbytes < 24 * n:
             raise ValueError(f"SPSV: payload of {payload.nbytes} bytes cannot hold {n} entries")
         table = np.frombuffer(payload[: 24 * n], dtype="<u8").astype(np.uint64).reshape(n, 3)
-        keys, used = _decode_keys(payload[24 * n :], n, "SPSV")
+        keys, used = decode_keys(payload[24 * n :], n, "SPSV")
         if 24 * n + used != payload.nbytes:
             raise ValueError("SPSV: trailing bytes after the key records")
         h, c, e = (np.ascontiguousarray(table[:, i]) for i in range(3))
@@ -851,7 +784,7 @@ class CountMinTopK(Sketch):
     def to_bytes(self) -> bytes:
         inner = self._cms.to_bytes()
         header = self._HEADER.pack(self._k, self._cand.size, len(inner))
-        keys = _encode_keys([self._keys[x] for x in self._cand.tolist()])
+        keys = encode_keys([self._keys[x] for x in self._cand.tolist()])
         payload = inner + self._cand.astype("<u8").tobytes() + keys
         return _format.pack(self.KIND, self.VERSION, header, payload)
 
@@ -867,7 +800,7 @@ class CountMinTopK(Sketch):
             raise ValueError("CMTK: payload too short for the sketch and candidates")
         cms = CountMinSketch.from_bytes(payload[:inner_len])
         cand = np.frombuffer(payload[inner_len : inner_len + 8 * n], dtype="<u8").astype(np.uint64)
-        keys, used = _decode_keys(payload[inner_len + 8 * n :], n, "CMTK")
+        keys, used = decode_keys(payload[inner_len + 8 * n :], n, "CMTK")
         if inner_len + 8 * n + used != payload.nbytes:
             raise ValueError("CMTK: trailing bytes after the key records")
         if np.unique(cand).size != n:

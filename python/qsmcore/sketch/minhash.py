@@ -23,7 +23,7 @@ candidates) with probability :math:`P(s) = 1 - (1 - s^r)^b`; :math:`(b, r)` mini
 :math:`br \\le k` at threshold :math:`t` (the criterion of datasketch's MinHashLSH,
 integrated here with composite Simpson on 1,001 points). Band keys are XXH3-64
 (seed = band index) of the band's :math:`r` words, computed in C++. The index
-lives in Python dicts (one per band) and has no stored format.
+lives in Python dicts (one per band).
 
 Stored format of a ``MinHash`` (``to_bytes``; kind ``b"MNH "``, version 1, see
 ``qsmcore.sketch._format``). Header, little-endian, 16 bytes::
@@ -35,6 +35,24 @@ Stored format of a ``MinHash`` (``to_bytes``; kind ``b"MNH "``, version 1, see
 
 Payload: the :math:`k` signature values as little-endian uint64 (``2**64 - 1`` in
 every slot of an empty sketch).
+
+Stored format of a ``MinHashLSH`` (kind ``b"LSH "``, version 1). Header,
+little-endian, 56 bytes::
+
+    offset  size  field
+    0       8     threshold t (float64)
+    8       8     w_fp (float64)
+    16      8     w_fn (float64)
+    24      4     k = num_perm (uint32)
+    28      2     b (uint16)
+    30      2     r (uint16)
+    32      8     n, the number of keys (uint64)
+    40      8     seed of the indexed signatures (uint64; meaningless when n = 0)
+    48      8     reserved, 0
+
+Payload: the n × b band keys as little-endian uint64, row by row in insertion
+order, then n key records (``qsmcore.sketch._keys``). Only int, float, str,
+bytes and bool keys can be stored.
 """
 
 from __future__ import annotations
@@ -51,6 +69,7 @@ from qsmcore import _backend, _core
 from qsmcore.hashing import hash64
 from qsmcore.sketch import _format
 from qsmcore.sketch._base import Sketch, locked
+from qsmcore.sketch._keys import check_encodable, decode_keys, encode_keys
 
 __all__ = ["MinHash", "MinHashLSH", "lsh_parameters"]
 
@@ -250,7 +269,11 @@ def lsh_parameters(
     return best[1], best[2]
 
 
-class MinHashLSH:
+LSH_KIND = b"LSH "
+_LSH_HEADER = struct.Struct("<dddIHHQQQ")
+
+
+class MinHashLSH(Sketch):
     """An index of MinHash signatures that finds candidates with Jaccard above ``threshold``.
 
     Parameters
@@ -276,8 +299,7 @@ class MinHashLSH:
         *,
         weights: tuple[float, float] = (0.5, 0.5),
     ) -> None:
-        import threading
-
+        super().__init__()
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)):
             raise TypeError(f"threshold must be a float in (0, 1), got {type(threshold).__name__}")
         if not 0.0 < float(threshold) < 1.0:
@@ -289,7 +311,6 @@ class MinHashLSH:
             raise TypeError(f"weights must be two floats (w_fp, w_fn), got {weights!r}") from None
         if len(w) != 2 or not all(0.0 <= x <= 1.0 for x in w) or abs(sum(w) - 1.0) > 1e-9:
             raise ValueError(f"weights must be two floats in [0, 1] summing to 1, got {weights!r}")
-        self._lock = threading.RLock()
         self._threshold, self._k, self._weights = float(threshold), k, (w[0], w[1])
         self._b, self._r = lsh_parameters(self._threshold, k, self._weights)
         self._tables: list[dict[int, dict[Hashable, None]]] = [{} for _ in range(self._b)]
@@ -339,9 +360,7 @@ class MinHashLSH:
             bands = self._band_keys(minhash)
             if self._seed is None:
                 self._seed = minhash.seed
-            self._keys[key] = bands
-            for table, band in zip(self._tables, bands, strict=True):
-                table.setdefault(band, {})[key] = None
+            self._add_bands(key, bands)
 
     def query(self, minhash: MinHash) -> list[Hashable]:
         """Keys sharing at least one band with ``minhash`` (candidates at or above threshold)."""
@@ -367,6 +386,80 @@ class MinHashLSH:
                     del table[band]
             if not self._keys:
                 self._seed = None
+
+    def _add_bands(self, key: Hashable, bands: list[int]) -> None:
+        self._keys[key] = bands
+        for table, band in zip(self._tables, bands, strict=True):
+            table.setdefault(band, {})[key] = None
+
+    def _check_same_shape(self, other: Any) -> None:
+        if not isinstance(other, MinHashLSH):
+            raise TypeError(f"other must be a MinHashLSH, got {type(other).__name__}")
+        mine = (self._threshold, self._k, self._weights)
+        theirs = (other._threshold, other._k, other._weights)
+        if mine != theirs:
+            raise ValueError(
+                f"cannot merge LSH indexes with (threshold, num_perm, weights) {mine} and {theirs}"
+            )
+
+    def merge(self, other: MinHashLSH) -> Self:
+        """Add every key of ``other`` (the union of two indexes; ValueError for a key in
+        both, for different parameters, or for signatures of different seeds)."""
+        self._check_same_shape(other)
+        with other._lock:
+            items, seed = list(other._keys.items()), other._seed
+        with self._lock:
+            if items and self._seed is not None and seed != self._seed:
+                raise ValueError(f"other holds seed {seed}, this index holds seed {self._seed}")
+            both = [k for k, _ in items if k in self._keys]
+            if both:
+                raise ValueError(f"key {both[0]!r} is in both indexes")
+            for key, bands in items:
+                self._add_bands(key, list(bands))
+            if items and self._seed is None:
+                self._seed = seed
+        return self
+
+    @locked
+    def to_bytes(self) -> bytes:
+        """The index in qsmcore's stored format (see the module docstring)."""
+        keys = list(self._keys)
+        check_encodable(keys, "MinHashLSH")
+        bands = np.array([self._keys[k] for k in keys], dtype="<u8").reshape(len(keys), self._b)
+        header = _LSH_HEADER.pack(
+            self._threshold, *self._weights, self._k, self._b, self._r, len(keys),
+            self._seed or 0, 0,
+        )  # fmt: skip
+        return _format.pack(LSH_KIND, VERSION, header, bands.tobytes() + encode_keys(keys))
+
+    @classmethod
+    def from_bytes(cls, data: bytes | bytearray | memoryview) -> Self:
+        """Rebuild an index from ``to_bytes`` output; ValueError if the bytes are corrupted."""
+        _, header, payload = _format.unpack(data, LSH_KIND, (VERSION,))
+        if len(header) != _LSH_HEADER.size:
+            raise ValueError(f"LSH: header is {len(header)} bytes, expected {_LSH_HEADER.size}")
+        t, w_fp, w_fn, k, b, r, n, seed, reserved = _LSH_HEADER.unpack(header)
+        if reserved != 0 or not 2 <= k <= MAX_LSH_PERM or not 0.0 < t < 1.0:
+            raise ValueError("LSH: header fields out of range")
+        if n > payload.nbytes // max(8 * b, 1):
+            raise ValueError(f"LSH: {n} keys cannot fit in {payload.nbytes} payload bytes")
+        try:
+            out = cls(t, k, weights=(w_fp, w_fn))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"LSH: bad stored parameters ({exc})") from None
+        if (out._b, out._r) != (b, r):
+            raise ValueError(f"LSH: stored (b, r) = ({b}, {r}) do not follow from its parameters")
+        table_bytes = 8 * n * b
+        bands = np.frombuffer(payload[:table_bytes], dtype="<u8").reshape(n, b)
+        keys, used = decode_keys(payload[table_bytes:], n, "LSH")
+        if table_bytes + used != payload.nbytes:
+            raise ValueError("LSH: payload has trailing bytes")
+        if len(set(keys)) != n:
+            raise ValueError("LSH: a key is stored twice")
+        for key, row in zip(keys, bands.tolist(), strict=True):
+            out._add_bands(key, row)
+        out._seed = seed if n else None
+        return out
 
     def __contains__(self, key: object) -> bool:
         with self._lock:
