@@ -72,6 +72,7 @@ from qsmcore import _backend, _core
 from qsmcore.hashing import hash64
 from qsmcore.sketch import _format
 from qsmcore.sketch._base import Sketch, locked
+from qsmcore.sketch._validate import check_seed
 
 __all__ = ["BloomFilter", "block_fp_rate"]
 
@@ -124,14 +125,6 @@ def _item_hashes(values: Any, seed: int, threads: int | None) -> np.ndarray:
     return np.atleast_1d(np.asarray(h, dtype=np.uint64)).ravel()
 
 
-def _check_seed(seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int in [0, 2**64), got {type(seed).__name__}")
-    if not 0 <= int(seed) < 1 << 64:
-        raise ValueError(f"seed must be in [0, 2**64), got {seed}")
-    return int(seed)
-
-
 class BloomFilter(Sketch):
     """A Bloom filter sized for ``capacity`` items at false-positive rate ``fp_rate``.
 
@@ -178,7 +171,7 @@ class BloomFilter(Sketch):
             raise ValueError(f"fp_rate must be in (0, 1), got {fp_rate}")
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-        seed = _check_seed(seed)
+        seed = check_seed(seed)
         n, p = int(capacity), float(fp_rate)
         if kind == "classic":
             m = math.ceil(-n * math.log(p) / _LN2**2)

@@ -54,7 +54,6 @@ key hashes to its stored hash.
 from __future__ import annotations
 
 import math
-import numbers
 import struct
 from collections.abc import Sequence
 from typing import Any, Self
@@ -62,10 +61,11 @@ from typing import Any, Self
 import numpy as np
 
 from qsmcore import _backend, _core
-from qsmcore.hashing import _check_seed, hash64
+from qsmcore.hashing import hash64
 from qsmcore.sketch import _format
 from qsmcore.sketch._base import Sketch, locked
 from qsmcore.sketch._keys import Key, decode_keys, encode_keys
+from qsmcore.sketch._validate import check_int, check_prob, check_seed
 
 __all__ = ["CountMinSketch", "CountMinTopK", "HeavyHitters"]
 
@@ -77,24 +77,6 @@ MAX_K = 1 << 24
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _check_int(name: str, value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int in [{lo}, {hi}], got {value!r}")
-    value = int(value)
-    if not lo <= value <= hi:
-        raise ValueError(f"{name} must be in [{lo}, {hi}], got {value}")
-    return value
-
-
-def _check_prob(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a float in (0, 1), got {value!r}")
-    value = float(value)
-    if not 0.0 < value < 1.0:  # also rejects NaN
-        raise ValueError(f"{name} must be in (0, 1), got {value}")
-    return value
 
 
 def _hash_keys(keys: Any, seed: int, threads: int | None, backend: str) -> np.ndarray:
@@ -233,7 +215,7 @@ class CountMinSketch(Sketch):
         width, depth = _shape(epsilon, delta, width, depth)
         if not isinstance(conservative, bool | np.bool_):
             raise TypeError(f"conservative must be a bool, got {conservative!r}")
-        self._seed = _check_seed(seed)
+        self._seed = check_seed(seed)
         self._conservative = bool(conservative)
         self._table = np.zeros((depth, width), dtype=np.uint64)
         self._total = 0
@@ -435,8 +417,8 @@ def _shape(
             raise TypeError(
                 f"give both epsilon and delta, got epsilon={epsilon!r}, delta={delta!r}"
             )
-        eps = _check_prob("epsilon", epsilon)
-        dlt = _check_prob("delta", delta)
+        eps = check_prob("epsilon", epsilon)
+        dlt = check_prob("delta", delta)
         width = math.ceil(math.e / eps)
         depth = math.ceil(math.log(1.0 / dlt))
         if width > MAX_WIDTH:
@@ -449,8 +431,8 @@ def _shape(
     else:
         if width is None or depth is None:
             raise TypeError(f"give both width and depth, got width={width!r}, depth={depth!r}")
-        width = _check_int("width", width, 1, MAX_WIDTH)
-        depth = _check_int("depth", depth, 1, MAX_DEPTH)
+        width = check_int("width", width, 1, MAX_WIDTH)
+        depth = check_int("depth", depth, 1, MAX_DEPTH)
     if width * depth > MAX_CELLS:
         raise ValueError(
             f"width × depth = {width * depth} counters exceeds the limit {MAX_CELLS} (4 GiB)"
@@ -502,8 +484,8 @@ class HeavyHitters(Sketch):
 
     def __init__(self, k: int, *, seed: int = 0) -> None:
         super().__init__()
-        self._k = _check_int("k", k, 1, MAX_K)
-        self._seed = _check_seed(seed)
+        self._k = check_int("k", k, 1, MAX_K)
+        self._seed = check_seed(seed)
         self._ss = _core.SpaceSaving(self._k)
         self._keys: dict[int, Key] = {}
         self._total = 0
@@ -566,7 +548,7 @@ class HeavyHitters(Sketch):
         the list (None: all monitored keys).
         """
         if n is not None:
-            n = _check_int("n", n, 0, MAX_K)
+            n = check_int("n", n, 0, MAX_K)
         h, c, e, _ = self._ss.state()
         order = np.lexsort((h, ~c))  # ~c reverses uint64 order exactly: count desc, hash asc
         if n is not None:
@@ -688,7 +670,7 @@ class CountMinTopK(Sketch):
         seed: int = 0,
     ) -> None:
         super().__init__()
-        self._k = _check_int("k", k, 1, MAX_K)
+        self._k = check_int("k", k, 1, MAX_K)
         self._cms = CountMinSketch(
             epsilon, delta, width=width, depth=depth, conservative=conservative, seed=seed
         )
@@ -750,7 +732,7 @@ class CountMinTopK(Sketch):
     def top(self, n: int | None = None) -> list[tuple[Key, int]]:
         """The candidates as ``(key, estimate)``, largest estimate first (ties: smaller hash)."""
         if n is not None:
-            n = _check_int("n", n, 0, MAX_K)
+            n = check_int("n", n, 0, MAX_K)
         est = self._cms._query_hashes(self._cand)
         order = np.lexsort((self._cand, ~est))
         if n is not None:

@@ -70,6 +70,7 @@ from qsmcore import _backend, _core
 from qsmcore.hashing import hash64
 from qsmcore.sketch import _format
 from qsmcore.sketch._base import Sketch, locked
+from qsmcore.sketch._validate import check_seed
 
 __all__ = ["HyperLogLog"]
 
@@ -94,15 +95,6 @@ def _check_precision(precision: Any) -> int:
     if not MIN_PRECISION <= p <= MAX_PRECISION:
         raise ValueError(f"precision must be in [{MIN_PRECISION}, {MAX_PRECISION}], got {p}")
     return p
-
-
-def _check_seed(seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int in [0, 2**64), got {seed!r}")
-    s = int(seed)
-    if not 0 <= s < 1 << 64:
-        raise ValueError(f"seed must be in [0, 2**64), got {s}")
-    return s
 
 
 def _as_int_array(values: Sequence[Any]) -> np.ndarray:
@@ -147,7 +139,7 @@ class HyperLogLog(Sketch):
         p = _check_precision(precision)
         if not isinstance(hash, str) or hash not in HASHES:
             raise ValueError(f"hash must be one of {HASHES}, got {hash!r}")
-        s = _check_seed(seed)
+        s = check_seed(seed)
         if hash == "redis":
             if p != REDIS_PRECISION:
                 raise ValueError(

@@ -70,6 +70,7 @@ from qsmcore.hashing import hash64
 from qsmcore.sketch import _format
 from qsmcore.sketch._base import Sketch, locked
 from qsmcore.sketch._keys import check_encodable, decode_keys, encode_keys
+from qsmcore.sketch._validate import check_int, check_seed
 
 __all__ = ["MinHash", "MinHashLSH", "lsh_parameters"]
 
@@ -79,18 +80,6 @@ MAX_PERM = 1 << 16
 MAX_LSH_PERM = 1024  # the (b, r) search integrates every pair with b*r <= num_perm
 _HEADER = struct.Struct("<I4xQ")
 _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
-
-
-def _check_int(name: str, value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int in [{lo}, {hi}], got {type(value).__name__}")
-    if not lo <= int(value) <= hi:
-        raise ValueError(f"{name} must be in [{lo}, {hi}], got {value}")
-    return int(value)
-
-
-def _check_seed(seed: Any) -> int:
-    return _check_int("seed", seed, 0, (1 << 64) - 1)
 
 
 class MinHash(Sketch):
@@ -117,8 +106,8 @@ class MinHash(Sketch):
 
     def __init__(self, num_perm: int = 128, seed: int = 0) -> None:
         super().__init__()
-        k = _check_int("num_perm", num_perm, 1, MAX_PERM)
-        self._set_state(k, _check_seed(seed), None)
+        k = check_int("num_perm", num_perm, 1, MAX_PERM)
+        self._set_state(k, check_seed(seed), None)
 
     def _set_state(self, k: int, seed: int, sig: np.ndarray | None) -> None:
         self._k, self._seed = k, seed
@@ -304,7 +293,7 @@ class MinHashLSH(Sketch):
             raise TypeError(f"threshold must be a float in (0, 1), got {type(threshold).__name__}")
         if not 0.0 < float(threshold) < 1.0:
             raise ValueError(f"threshold must be in (0, 1), got {threshold}")
-        k = _check_int("num_perm", num_perm, 2, MAX_LSH_PERM)
+        k = check_int("num_perm", num_perm, 2, MAX_LSH_PERM)
         try:
             w = tuple(float(x) for x in weights)
         except (TypeError, ValueError):
