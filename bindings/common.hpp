@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace qsm::bind {
 
@@ -26,6 +27,24 @@ inline void require(bool ok, const std::string& message) {
 inline py::array_t<uint64_t> empty_u64_like(const py::array& like) {
   std::vector<py::ssize_t> shape(like.shape(), like.shape() + like.ndim());
   return py::array_t<uint64_t>(shape);
+}
+
+// Items of a Python sequence as (pointer, length) byte views: str as its UTF-8
+// form (cached inside the str object by CPython), bytes as is.
+inline void view_text_item(PyObject* item, py::ssize_t index, const char*& data, Py_ssize_t& len) {
+  if (PyUnicode_Check(item)) {
+    data = PyUnicode_AsUTF8AndSize(item, &len);
+    if (data == nullptr) throw py::error_already_set();
+  } else if (PyBytes_Check(item)) {
+    data = PyBytes_AS_STRING(item);
+    len = PyBytes_GET_SIZE(item);
+  } else if (PyByteArray_Check(item)) {
+    data = PyByteArray_AS_STRING(item);
+    len = PyByteArray_GET_SIZE(item);
+  } else {
+    throw py::type_error("values[" + std::to_string(index) + "] has type " +
+                         std::string(Py_TYPE(item)->tp_name) + "; expected str or bytes");
+  }
 }
 
 }  // namespace qsm::bind

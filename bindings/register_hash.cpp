@@ -100,24 +100,6 @@ py::array_t<uint64_t> hash_words(const py::array& values_in, int threads) {
   return out;
 }
 
-// Items of a Python sequence as (pointer, length) byte views: str as its UTF-8
-// form (cached inside the str object by CPython), bytes as is.
-void view_item(PyObject* item, py::ssize_t index, const char*& data, Py_ssize_t& len) {
-  if (PyUnicode_Check(item)) {
-    data = PyUnicode_AsUTF8AndSize(item, &len);
-    if (data == nullptr) throw py::error_already_set();
-  } else if (PyBytes_Check(item)) {
-    data = PyBytes_AS_STRING(item);
-    len = PyBytes_GET_SIZE(item);
-  } else if (PyByteArray_Check(item)) {
-    data = PyByteArray_AS_STRING(item);
-    len = PyByteArray_GET_SIZE(item);
-  } else {
-    throw py::type_error("values[" + std::to_string(index) + "] has type " +
-                         std::string(Py_TYPE(item)->tp_name) + "; expected str or bytes");
-  }
-}
-
 // The GIL stays held: the items are Python objects that another thread could
 // free while we read them. The loop is C, so the cost is the hash itself.
 py::array_t<uint64_t> hash_sequence(const py::sequence& seq, uint64_t seed) {
@@ -131,7 +113,7 @@ py::array_t<uint64_t> hash_sequence(const py::sequence& seq, uint64_t seed) {
   for (Py_ssize_t i = 0; i < n; ++i) {
     const char* data = nullptr;
     Py_ssize_t len = 0;
-    view_item(items[i], i, data, len);
+    qsm::bind::view_text_item(items[i], i, data, len);
     dst[i] = qsm::xxh3_64(data, static_cast<size_t>(len), seed);
   }
   return out;
@@ -151,7 +133,7 @@ py::tuple pack_sequence(const py::sequence& seq) {
   for (Py_ssize_t i = 0; i < n; ++i) {
     const char* data = nullptr;
     Py_ssize_t len = 0;
-    view_item(items[i], i, data, len);
+    qsm::bind::view_text_item(items[i], i, data, len);
     buffer.append(data, static_cast<size_t>(len));
     off[i + 1] = buffer.size();
   }

@@ -163,22 +163,9 @@ py::array_t<uint64_t> redis_hash_sequence(const py::sequence& seq) {
   py::array_t<uint64_t> out(n);
   uint64_t* dst = out.mutable_data();
   for (Py_ssize_t i = 0; i < n; ++i) {
-    PyObject* item = items[i];
     const char* data = nullptr;
     Py_ssize_t len = 0;
-    if (PyUnicode_Check(item)) {
-      data = PyUnicode_AsUTF8AndSize(item, &len);
-      if (data == nullptr) throw py::error_already_set();
-    } else if (PyBytes_Check(item)) {
-      data = PyBytes_AS_STRING(item);
-      len = PyBytes_GET_SIZE(item);
-    } else if (PyByteArray_Check(item)) {
-      data = PyByteArray_AS_STRING(item);
-      len = PyByteArray_GET_SIZE(item);
-    } else {
-      throw py::type_error("values[" + std::to_string(i) + "] has type " +
-                           std::string(Py_TYPE(item)->tp_name) + "; expected str or bytes");
-    }
+    qsm::bind::view_text_item(items[i], i, data, len);
     dst[i] = qsm::murmur64a(data, static_cast<uint64_t>(len), qsm::kRedisHllSeed);
   }
   return out;
