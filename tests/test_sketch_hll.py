@@ -609,3 +609,11 @@ def test_strings_bytes_and_pfmerge_equal_redis(redis_client):  # noqa: F811
     r.pfadd("ours_words", "one-more")
     ours_words.update(["one-more"])
     assert HyperLogLog.from_redis(r.get("ours_words")) == ours_words
+
+
+def test_redis_hash_rejects_integers_past_uint64_with_the_reason():
+    h = HyperLogLog(hash="redis")
+    with pytest.raises(ValueError, match=r"str\(x\)"):
+        h.update([2**64, 5])
+    h.update([str(2**64), "5"])  # the documented way
+    assert round(h.estimate()) == 2

@@ -217,6 +217,11 @@ class HyperLogLog(Sketch):
             except TypeError:
                 ints = _as_int_array(flat)  # an object array of Python ints?
                 if ints.dtype.kind not in "iu":
+                    if all(isinstance(v, numbers.Integral) for v in flat):
+                        raise ValueError(
+                            "values: with hash='redis' integers must lie in [-2**63, 2**64); "
+                            "pass str(x) for larger ones (Redis hashes the decimal string)"
+                        ) from None
                     raise
                 return self._redis_hashes(ints, nthreads)
         if kind in "iu":
