@@ -6,6 +6,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -29,6 +30,13 @@ inline py::array_t<uint64_t> empty_u64_like(const py::array& like) {
   return py::array_t<uint64_t>(shape);
 }
 
+// A NumPy uint64 array holding a copy of `v`.
+inline py::array_t<uint64_t> to_u64_array(const std::vector<uint64_t>& v) {
+  py::array_t<uint64_t> out(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+
 // Items of a Python sequence as (pointer, length) byte views: str as its UTF-8
 // form (cached inside the str object by CPython), bytes as is.
 inline void view_text_item(PyObject* item, py::ssize_t index, const char*& data, Py_ssize_t& len) {
@@ -45,6 +53,25 @@ inline void view_text_item(PyObject* item, py::ssize_t index, const char*& data,
     throw py::type_error("values[" + std::to_string(index) + "] has type " +
                          std::string(Py_TYPE(item)->tp_name) + "; expected str or bytes");
   }
+}
+
+// Calls f(i, data, len) for every str/bytes item of a Python sequence and
+// returns how many there were. The GIL stays held: the items are Python objects
+// another thread could free while we read them; the loop itself is C.
+template <class F>
+Py_ssize_t for_each_text_item(const py::sequence& seq, F&& f) {
+  py::object fast = py::reinterpret_steal<py::object>(
+      PySequence_Fast(seq.ptr(), "values must be a sequence of str or bytes"));
+  if (!fast) throw py::error_already_set();
+  const Py_ssize_t n = PySequence_Fast_GET_SIZE(fast.ptr());
+  PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    const char* data = nullptr;
+    Py_ssize_t len = 0;
+    view_text_item(items[i], i, data, len);
+    f(i, data, static_cast<size_t>(len));
+  }
+  return n;
 }
 
 }  // namespace qsm::bind

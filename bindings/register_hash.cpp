@@ -100,46 +100,26 @@ py::array_t<uint64_t> hash_words(const py::array& values_in, int threads) {
   return out;
 }
 
-// The GIL stays held: the items are Python objects that another thread could
-// free while we read them. The loop is C, so the cost is the hash itself.
+// Hashes of a sequence of str/bytes (see for_each_text_item: the GIL stays held).
 py::array_t<uint64_t> hash_sequence(const py::sequence& seq, uint64_t seed) {
-  py::object fast_obj = py::reinterpret_steal<py::object>(
-      PySequence_Fast(seq.ptr(), "values must be a sequence of str or bytes"));
-  if (!fast_obj) throw py::error_already_set();
-  const Py_ssize_t n = PySequence_Fast_GET_SIZE(fast_obj.ptr());
-  PyObject** items = PySequence_Fast_ITEMS(fast_obj.ptr());
-  py::array_t<uint64_t> out(n);
-  uint64_t* dst = out.mutable_data();
-  for (Py_ssize_t i = 0; i < n; ++i) {
-    const char* data = nullptr;
-    Py_ssize_t len = 0;
-    qsm::bind::view_text_item(items[i], i, data, len);
-    dst[i] = qsm::xxh3_64(data, static_cast<size_t>(len), seed);
-  }
-  return out;
+  std::vector<uint64_t> hashes;
+  qsm::bind::for_each_text_item(seq, [&](Py_ssize_t, const char* data, size_t len) {
+    hashes.push_back(qsm::xxh3_64(data, len, seed));
+  });
+  return qsm::bind::to_u64_array(hashes);
 }
 
 // Packs a sequence of str/bytes into one buffer plus offsets (for the GPU backend).
 py::tuple pack_sequence(const py::sequence& seq) {
-  py::object fast_obj = py::reinterpret_steal<py::object>(
-      PySequence_Fast(seq.ptr(), "values must be a sequence of str or bytes"));
-  if (!fast_obj) throw py::error_already_set();
-  const Py_ssize_t n = PySequence_Fast_GET_SIZE(fast_obj.ptr());
-  PyObject** items = PySequence_Fast_ITEMS(fast_obj.ptr());
-  py::array_t<uint64_t> offsets(n + 1);
-  uint64_t* off = offsets.mutable_data();
   std::string buffer;
-  off[0] = 0;
-  for (Py_ssize_t i = 0; i < n; ++i) {
-    const char* data = nullptr;
-    Py_ssize_t len = 0;
-    qsm::bind::view_text_item(items[i], i, data, len);
-    buffer.append(data, static_cast<size_t>(len));
-    off[i + 1] = buffer.size();
-  }
+  std::vector<uint64_t> offsets{0};
+  qsm::bind::for_each_text_item(seq, [&](Py_ssize_t, const char* data, size_t len) {
+    buffer.append(data, len);
+    offsets.push_back(buffer.size());
+  });
   py::array_t<uint8_t> bytes(static_cast<py::ssize_t>(buffer.size()));
   std::copy(buffer.begin(), buffer.end(), bytes.mutable_data());
-  return py::make_tuple(bytes, offsets);
+  return py::make_tuple(bytes, qsm::bind::to_u64_array(offsets));
 }
 
 }  // namespace

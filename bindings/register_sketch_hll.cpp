@@ -152,23 +152,13 @@ py::array_t<uint64_t> redis_hash_array(const py::array& values_in, int threads) 
   return out;
 }
 
-// Redis' hash of a sequence of str (UTF-8) / bytes. The GIL stays held: the
-// items are Python objects another thread could free while we read them.
+// Redis' hash of a sequence of str (UTF-8) / bytes (the GIL stays held).
 py::array_t<uint64_t> redis_hash_sequence(const py::sequence& seq) {
-  py::object fast = py::reinterpret_steal<py::object>(
-      PySequence_Fast(seq.ptr(), "values must be a sequence of str or bytes"));
-  if (!fast) throw py::error_already_set();
-  const Py_ssize_t n = PySequence_Fast_GET_SIZE(fast.ptr());
-  PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
-  py::array_t<uint64_t> out(n);
-  uint64_t* dst = out.mutable_data();
-  for (Py_ssize_t i = 0; i < n; ++i) {
-    const char* data = nullptr;
-    Py_ssize_t len = 0;
-    qsm::bind::view_text_item(items[i], i, data, len);
-    dst[i] = qsm::murmur64a(data, static_cast<uint64_t>(len), qsm::kRedisHllSeed);
-  }
-  return out;
+  std::vector<uint64_t> hashes;
+  qsm::bind::for_each_text_item(seq, [&](Py_ssize_t, const char* data, size_t len) {
+    hashes.push_back(qsm::murmur64a(data, static_cast<uint64_t>(len), qsm::kRedisHllSeed));
+  });
+  return qsm::bind::to_u64_array(hashes);
 }
 
 // The Redis string (dense encoding) of 16384 registers, cached cardinality invalid.
