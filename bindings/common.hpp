@@ -56,15 +56,17 @@ inline void view_text_item(PyObject* item, py::ssize_t index, const char*& data,
 }
 
 // Calls f(i, data, len) for every str/bytes item of a Python sequence and
-// returns how many there were. The GIL stays held: the items are Python objects
-// another thread could free while we read them; the loop itself is C.
+// returns how many there were; `expected` >= 0 is checked against that count
+// before any call (a caller sizing an output by len(seq) stays in bounds). The GIL stays held: the
+// items are Python objects another thread could free while we read them; the loop itself is C.
 template <class F>
-Py_ssize_t for_each_text_item(const py::sequence& seq, F&& f) {
+Py_ssize_t for_each_text_item(const py::sequence& seq, F&& f, Py_ssize_t expected = -1) {
   py::object fast = py::reinterpret_steal<py::object>(
       PySequence_Fast(seq.ptr(), "values must be a sequence of str or bytes"));
   if (!fast) throw py::error_already_set();
   const Py_ssize_t n = PySequence_Fast_GET_SIZE(fast.ptr());
   PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
+  require(expected < 0 || n == expected, "values: the sequence changed length while read");
   for (Py_ssize_t i = 0; i < n; ++i) {
     const char* data = nullptr;
     Py_ssize_t len = 0;

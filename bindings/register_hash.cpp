@@ -102,11 +102,14 @@ py::array_t<uint64_t> hash_words(const py::array& values_in, int threads) {
 
 // Hashes of a sequence of str/bytes (see for_each_text_item: the GIL stays held).
 py::array_t<uint64_t> hash_sequence(const py::sequence& seq, uint64_t seed) {
-  std::vector<uint64_t> hashes;
-  qsm::bind::for_each_text_item(seq, [&](Py_ssize_t, const char* data, size_t len) {
-    hashes.push_back(qsm::xxh3_64(data, len, seed));
-  });
-  return qsm::bind::to_u64_array(hashes);
+  const auto n = static_cast<py::ssize_t>(py::len(seq));
+  py::array_t<uint64_t> out(n);
+  uint64_t* dst = out.mutable_data();
+  qsm::bind::for_each_text_item(
+      seq,
+      [&](Py_ssize_t i, const char* data, size_t len) { dst[i] = qsm::xxh3_64(data, len, seed); },
+      n);
+  return out;
 }
 
 // Packs a sequence of str/bytes into one buffer plus offsets (for the GPU backend).

@@ -154,11 +154,16 @@ py::array_t<uint64_t> redis_hash_array(const py::array& values_in, int threads) 
 
 // Redis' hash of a sequence of str (UTF-8) / bytes (the GIL stays held).
 py::array_t<uint64_t> redis_hash_sequence(const py::sequence& seq) {
-  std::vector<uint64_t> hashes;
-  qsm::bind::for_each_text_item(seq, [&](Py_ssize_t, const char* data, size_t len) {
-    hashes.push_back(qsm::murmur64a(data, static_cast<uint64_t>(len), qsm::kRedisHllSeed));
-  });
-  return qsm::bind::to_u64_array(hashes);
+  const auto n = static_cast<py::ssize_t>(py::len(seq));
+  py::array_t<uint64_t> out(n);
+  uint64_t* dst = out.mutable_data();
+  qsm::bind::for_each_text_item(
+      seq,
+      [&](Py_ssize_t i, const char* data, size_t len) {
+        dst[i] = qsm::murmur64a(data, static_cast<uint64_t>(len), qsm::kRedisHllSeed);
+      },
+      n);
+  return out;
 }
 
 // The Redis string (dense encoding) of 16384 registers, cached cardinality invalid.
