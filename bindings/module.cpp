@@ -14,6 +14,10 @@ void register_sketch_bloom(py::module_& m);
 void register_sketch_minhash(py::module_& m);
 void register_sketch_tdigest(py::module_& m);
 
+void register_queue_station(py::module_& m);
+void register_queue_network(py::module_& m);
+void register_latency(py::module_& m);
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "qsmcore CPU kernels (private: use the qsmcore package API)";
   register_info(m);
@@ -25,4 +29,7 @@ PYBIND11_MODULE(_core, m) {
   register_sketch_bloom(m);
   register_sketch_minhash(m);
   register_sketch_tdigest(m);
+  register_queue_station(m);
+  register_queue_network(m);
+  register_latency(m);
 }
