@@ -4,6 +4,7 @@
     python benchmarks/compare.py sample    # qsmcore.random.sample vs numpy.random.Generator
     python benchmarks/compare.py sketch    # qsmcore.sketch vs datasketches, datasketch, ... (one
                                            # table per benchmarks/_sketch_<name>_suite.py)
+    python benchmarks/compare.py queue     # queueing.simulate / simulate_network vs Ciw, SimPy
     python benchmarks/compare.py all --repeat 7 --json results.json
     python benchmarks/compare.py all --quick   # sizes ÷ 10, a smoke run
 
@@ -24,7 +25,7 @@ from rich.markup import escape
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import _hash_suite, _peers, _report, _sample_suite, _timing
+from benchmarks import _hash_suite, _peers, _queue_suite, _report, _sample_suite, _timing
 from benchmarks._rows import Row
 
 Suite = tuple[str, Callable[[int, int], list[Row]]]  # (title, run(scale, repeat))
@@ -44,6 +45,7 @@ SUITES: dict[str, Callable[[], list[Suite]]] = {
     "hash": lambda: [("hash64: qsmcore vs xxhash", _hash_suite.run)],
     "sample": lambda: [("random.sample: qsmcore vs numpy.random.Generator", _sample_suite.run)],
     "sketch": _sketch_suites,
+    "queue": lambda: [(_queue_suite.TITLE, _queue_suite.run)],
 }
 
 
@@ -63,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     console.print(_report.machine_table(facts))
     if _peers.xxhash is None and args.suite in ("hash", "all"):
         console.print(f"[yellow]{escape(_hash_suite.NO_XXHASH)}[/]")
+    if args.suite in ("queue", "all") and (gap := _queue_suite.missing_note()):
+        console.print(f"[yellow]{escape(gap)}[/]")
     scale = 10 if args.quick else 1
     names = list(SUITES) if args.suite == "all" else [args.suite]
     all_rows: list[Row] = []

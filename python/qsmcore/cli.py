@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from qsmcore._cli_queue import app as queue_app
 from qsmcore._cli_sketch import app as sketch_app
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(sketch_app, name="sketch")
+app.add_typer(queue_app, name="queue")
 console = Console()
 
 
