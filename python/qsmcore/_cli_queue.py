@@ -221,8 +221,8 @@ def _best_formula(arrival: Any, service: Any, servers: int, capacity: int | None
     from qsmcore.random import Exponential, as_distribution
 
     a, s = as_distribution(arrival), as_distribution(service)
-    lam = 1.0 / a.mean
     poisson, exp_service = isinstance(a, Exponential), isinstance(s, Exponential)
+    lam = a.rate if poisson else 1.0 / a.mean  # the rate as given, not 1/(1/λ)
     if capacity is not None:
         if poisson and exp_service:
             return Theory(q.mmck(lam, s.rate, servers, capacity), True, "M/M/c/K")
@@ -349,6 +349,12 @@ def run_batches(
     return parts[0] if len(parts) == 1 else combine(parts)
 
 
+def _batch_words(k: int) -> str:
+    if k == 1:
+        return "one call"
+    return f"{k} batches of replications, combined (identical to one call)"
+
+
 def _sim_api() -> tuple[Callable[..., Any], Callable[[Sequence[Any]], Any]]:
     try:
         from qsmcore.queueing.simulate import combine, simulate
@@ -423,5 +429,5 @@ def sim(
     rate = f"{total / dt / 1e6:,.2f} M customers/s" if dt > 0 else "-"
     console.print(
         f"{total:,} customers in {dt:.2f} s ({rate}, {used} threads, seed {seed}); "
-        f"run as {len(batches(replications, used))} combined batches"
+        f"{_batch_words(len(batches(replications, used)))}"
     )
