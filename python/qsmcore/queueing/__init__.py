@@ -1,13 +1,15 @@
-"""Queueing theory: exact formulas and approximations (this module's analytic part).
+"""Queueing theory: exact formulas, approximations and simulation with confidence intervals.
 
 Closed forms for single stations — ``mm1``, ``mmc`` (Erlang C), ``mmck`` (finite
 capacity), ``mg1``/``md1`` (Pollaczek–Khinchine), ``erlang_b``/``erlang_c`` — the
 approximations ``gg1`` (Kingman) and ``ggc`` (Allen–Cunneen), priority M/G/1 classes
 (``priority_mg1``), open Jackson networks (``jackson``), ``littles_law`` and staffing
-(``servers_for``). Every function validates its input and returns a frozen result
-dataclass with ``utilization`` (ρ), ``wait`` (Wq), ``response`` (W), ``queue_length``
-(Lq), ``number_in_system`` (L) and ``to_dict()``. Service and interarrival times are
-``qsmcore.random`` distributions or spec strings such as ``"lognormal:mean=1,scv=4"``.
+(``servers_for``). Simulation in C++ by independent replications: ``simulate``
+(G/G/c/K, FIFO or non-preemptive priority classes) and ``combine``. Every function
+validates its input and returns a frozen result dataclass with ``utilization`` (ρ),
+``wait`` (Wq), ``response`` (W), ``queue_length`` (Lq), ``number_in_system`` (L) and
+``to_dict()``. Service and interarrival times are ``qsmcore.random`` distributions or
+spec strings such as ``"lognormal:mean=1,scv=4"``.
 """
 
 from qsmcore.queueing.analytic import (
@@ -28,6 +30,7 @@ from qsmcore.queueing.analytic import (
     mmck,
 )
 from qsmcore.queueing.networks import JacksonResult, PriorityResult, jackson, priority_mg1
+from qsmcore.queueing.simulate import SimulationResult, Trace, combine, simulate
 from qsmcore.queueing.staffing import StaffingResult, servers_for
 
 __all__ = [
@@ -38,7 +41,10 @@ __all__ = [
     "MMcResult",
     "PriorityResult",
     "QueueResult",
+    "SimulationResult",
     "StaffingResult",
+    "Trace",
+    "combine",
     "erlang_b",
     "erlang_c",
     "gg1",
@@ -52,4 +58,5 @@ __all__ = [
     "mmck",
     "priority_mg1",
     "servers_for",
+    "simulate",
 ]

@@ -88,7 +88,8 @@ struct CustomerStats {
     row[kColL] = has_window ? t.area_n / window : nan;
     row[kColLq] = has_window ? t.area_q / window : nan;
     row[kColThroughput] = has_window ? s / window : nan;
-    row[kColBlocking] = arrivals ? static_cast<double>(blocked) / static_cast<double>(arrivals) : nan;
+    row[kColBlocking] =
+        arrivals ? static_cast<double>(blocked) / static_cast<double>(arrivals) : nan;
     row[kColWindow] = window;
     wait.quantiles(ps, nq, row + kNumFixedCols);
     response.quantiles(ps, nq, row + kNumFixedCols + nq);

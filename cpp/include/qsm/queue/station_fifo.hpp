@@ -1,0 +1,217 @@
+// One replication of a G/G/c FIFO station (optional capacity K) by the
+// Kiefer–Wolfowitz recursion: customer i arrives at a_i, takes the server that
+// frees first, starts at s_i = max(a_i, f_min) and leaves at d_i = s_i + S_i.
+// For c = 1 this is Lindley's W_{i+1} = max(0, W_i + S_i - A_{i+1}). No event
+// list: O(1) work per customer for one server, O(log c) for c servers.
+//
+// Time averages (L, Lq, utilization) are exact integrals over the window
+// [T0, T1], T0 = arrival of the first measured customer (number `warmup`),
+// T1 = arrival of the last. Each customer adds its whole stay after T0 as it is
+// admitted; the customers still present at T0 (warm-up stragglers) and at T1
+// (the part beyond the window) are corrected from the in-system set, which the
+// capacity check needs anyway. For one server departures leave in arrival
+// order, so that set is a ring buffer; for c servers it is a min-heap on the
+// departure time.
+//
+// Everything lives in caller memory so the same QSM_HD code is the CPU
+// replication (parallel_for over replications) and the GPU thread.
+#pragma once
+
+#include <cstdint>
+
+#include "qsm/core/config.hpp"
+#include "qsm/core/distributions.hpp"
+#include "qsm/core/philox.hpp"
+#include "qsm/queue/metrics.hpp"
+#include "qsm/queue/streams.hpp"
+
+namespace qsm::queue {
+
+struct FifoModel {
+  Dist arrival, service;  // interarrival and service laws
+  int32_t servers;        // c >= 1
+  uint64_t capacity;      // K >= c, or 0 for no limit
+  uint64_t customers;     // arrivals per replication
+  uint64_t warmup;        // first measured customer (< customers - 1)
+  const double* ps;       // quantile probabilities, increasing
+  int32_t nq;
+};
+
+struct SysEntry {
+  double dep, start;
+};
+
+// Per-replication scratch: `free_time`/`free_id` hold c entries, `sys` sys_cap
+// entries, `hist` 2 * kBuckets zeroed counts (left zeroed on return).
+struct FifoScratch {
+  double* free_time;
+  int32_t* free_id;
+  SysEntry* sys;
+  uint64_t sys_cap;
+  uint64_t* hist;
+};
+
+// Optional per-customer output of one replication (all pointers null for none).
+struct FifoTrace {
+  double* arrival;
+  double* start;
+  double* departure;
+  int32_t* server;
+};
+
+enum FifoStatus : int32_t { kFifoOk = 0, kFifoOverflow = 1 };
+
+namespace fifo_detail {
+
+// Min-heap on (time, id): the server that frees first, the lowest id on ties.
+QSM_HD QSM_FORCEINLINE bool server_before(double ta, int32_t ia, double tb, int32_t ib) {
+  return ta < tb || (ta == tb && ia < ib);
+}
+
+QSM_HD inline void server_replace_top(double* t, int32_t* id, int32_t n, double nt, int32_t nid) {
+  int32_t i = 0;
+  for (;;) {
+    int32_t c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && server_before(t[c + 1], id[c + 1], t[c], id[c])) ++c;
+    if (!server_before(t[c], id[c], nt, nid)) break;
+    t[i] = t[c];
+    id[i] = id[c];
+    i = c;
+  }
+  t[i] = nt;
+  id[i] = nid;
+}
+
+QSM_HD inline void sys_heap_push(SysEntry* h, uint64_t& n, SysEntry e) {
+  uint64_t i = n++;
+  while (i > 0) {
+    const uint64_t p = (i - 1) / 2;
+    if (!(e.dep < h[p].dep)) break;
+    h[i] = h[p];
+    i = p;
+  }
+  h[i] = e;
+}
+
+QSM_HD inline void sys_heap_pop(SysEntry* h, uint64_t& n) {
+  const SysEntry last = h[--n];
+  uint64_t i = 0;
+  for (;;) {
+    uint64_t c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && h[c + 1].dep < h[c].dep) ++c;
+    if (!(h[c].dep < last.dep)) break;
+    h[i] = h[c];
+    i = c;
+  }
+  if (n > 0) h[i] = last;
+}
+
+}  // namespace fifo_detail
+
+// Runs replication `rep` and writes its row (row_width(m.nq) doubles).
+// Returns kFifoOverflow, with nothing written, when more than sys_cap customers
+// were in the system at once; the caller may retry with more room.
+QSM_HD inline int32_t run_fifo_replication(const FifoModel& m, uint64_t key, uint64_t rep,
+                                           FifoScratch s, double* row, FifoTrace trace) {
+  using namespace fifo_detail;
+  const int32_t c = m.servers;
+  for (int32_t j = 0; j < c; ++j) {
+    s.free_time[j] = 0.0;
+    s.free_id[j] = j;
+  }
+  const uint32_t lane_a = stream_lane(rep, kStreamArrival);
+  const uint32_t lane_s = stream_lane(rep, kStreamService);
+  CustomerStats stats(s.hist, s.hist + kBuckets);
+  TimeIntegrals ti;
+  uint64_t head = 0, count = 0;  // ring (c == 1) or heap (c > 1) of the in-system set
+  double a = 0.0, t0 = 0.0;
+  int32_t status = kFifoOk;
+
+  for (uint64_t i = 0; i < m.customers; ++i) {
+    {
+      DrawRng rng(key, i, lane_a);
+      a += sample(m.arrival, rng);
+    }
+    if (c == 1) {
+      while (count > 0 && s.sys[head].dep <= a) {
+        head = head + 1 == s.sys_cap ? 0 : head + 1;
+        --count;
+      }
+    } else {
+      while (count > 0 && s.sys[0].dep <= a) sys_heap_pop(s.sys, count);
+    }
+    const bool measured = i >= m.warmup;
+    if (i == m.warmup) {  // the window opens: count the stay after T0 of those present
+      t0 = a;
+      for (uint64_t k = 0; k < count; ++k) {
+        const SysEntry& e = s.sys[c == 1 ? (head + k) % s.sys_cap : k];
+        ti.area_n += e.dep - t0;
+        ti.area_q += e.start > t0 ? e.start - t0 : 0.0;
+        ti.area_busy += e.dep - (e.start > t0 ? e.start : t0);
+      }
+    }
+    if (m.capacity != 0 && count >= m.capacity) {
+      if (measured) stats.add_blocked();
+      if (trace.arrival) {
+        trace.arrival[i] = a;
+        trace.start[i] = trace.departure[i] = ::nan("");
+        trace.server[i] = -1;
+      }
+      continue;
+    }
+    if (count == s.sys_cap) {
+      status = kFifoOverflow;
+      break;
+    }
+    double service;
+    {
+      DrawRng rng(key, i, lane_s);
+      service = sample(m.service, rng);
+    }
+    const double f = s.free_time[0];
+    const int32_t server = s.free_id[0];
+    const double start = a > f ? a : f;
+    const double dep = start + service;
+    if (c == 1) {
+      s.free_time[0] = dep;
+      uint64_t tail = head + count;
+      if (tail >= s.sys_cap) tail -= s.sys_cap;
+      s.sys[tail] = SysEntry{dep, start};
+      ++count;
+    } else {
+      server_replace_top(s.free_time, s.free_id, c, dep, server);
+      sys_heap_push(s.sys, count, SysEntry{dep, start});
+    }
+    if (measured) {
+      stats.add_served(start - a, dep - a);
+      ti.area_n += dep - a;
+      ti.area_q += start - a;
+      ti.area_busy += dep - start;
+    }
+    if (trace.arrival) {
+      trace.arrival[i] = a;
+      trace.start[i] = start;
+      trace.departure[i] = dep;
+      trace.server[i] = server;
+    }
+  }
+
+  if (status == kFifoOk) {
+    const double t1 = a;  // the window closes: remove what lies beyond T1
+    for (uint64_t k = 0; k < count; ++k) {
+      const SysEntry& e = s.sys[c == 1 ? (head + k) % s.sys_cap : k];
+      if (e.dep > t1) {
+        ti.area_n -= e.dep - t1;
+        ti.area_busy -= e.dep - (e.start > t1 ? e.start : t1);
+      }
+      if (e.start > t1) ti.area_q -= e.start - t1;
+    }
+    stats.write_row(ti, t1 - t0, c, m.ps, m.nq, row);
+  }
+  stats.clear();
+  return status;
+}
+
+}  // namespace qsm::queue
