@@ -84,13 +84,19 @@ class BatchedDraws {
   double buf_a_[kDrawBlock], buf_s_[kDrawBlock];
 };
 
+inline constexpr const char* kOverflowMessage =
+    "more than 2**28 customers were in the system at once: the queue is unstable "
+    "(utilization rho >= 1) or the run is too long";
+
 class QueueOverflow : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
+// `batched` picks the CPU's SIMD draw source; false runs ScalarDraws, the GPU
+// thread's code path, which the tests hold to the same results.
 inline void simulate_fifo(const FifoModel& m, uint64_t key, uint64_t first_rep, uint64_t reps,
-                          double* rows, FifoTrace trace, int threads) {
+                          double* rows, FifoTrace trace, int threads, bool batched = true) {
   const int width = row_width(m.nq);
   parallel_for(reps, replication_grain(reps, threads), threads, [&](uint64_t b, uint64_t e) {
     const size_t c = static_cast<size_t>(m.servers);
@@ -99,17 +105,21 @@ inline void simulate_fifo(const FifoModel& m, uint64_t key, uint64_t first_rep, 
     std::vector<uint64_t> hist(2 * static_cast<size_t>(kBuckets), 0);
     uint64_t cap = m.capacity != 0 ? m.capacity : std::min<uint64_t>(m.customers, 4096);
     std::vector<SysEntry> sys(static_cast<size_t>(std::max<uint64_t>(cap, 1)));
-    BatchedDraws draws(m, key, philox_batch_fn());
+    BatchedDraws batch(m, key, philox_batch_fn());
     for (uint64_t r = b; r < e; ++r) {
       const FifoTrace t = r == 0 ? trace : FifoTrace{nullptr, nullptr, nullptr, nullptr};
       for (;;) {
         const FifoScratch s{free_time.data(), free_id.data(), sys.data(), sys.size(), hist.data()};
-        draws.start(first_rep + r);
-        if (run_fifo_replication(m, draws, s, rows + r * width, t) == kFifoOk) break;
-        if (sys.size() >= kMaxInSystem)
-          throw QueueOverflow(
-              "more than 2**28 customers were in the system at once: the queue "
-              "is unstable (utilization rho >= 1) or the run is too long");
+        int32_t status;
+        if (batched) {
+          batch.start(first_rep + r);
+          status = run_fifo_replication(m, batch, s, rows + r * width, t);
+        } else {
+          ScalarDraws scalar(m, key, first_rep + r);
+          status = run_fifo_replication(m, scalar, s, rows + r * width, t);
+        }
+        if (status == kFifoOk) break;
+        if (sys.size() >= kMaxInSystem) throw QueueOverflow(kOverflowMessage);
         sys.resize(std::min<size_t>(2 * sys.size(), kMaxInSystem));
       }
     }
