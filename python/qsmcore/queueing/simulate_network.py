@@ -10,6 +10,7 @@ depend on the thread count, and runs of replications ``0..k-1`` and ``k..R-1`` c
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import warnings
@@ -123,7 +124,10 @@ def _int(name: str, value: object, lo: int, hi: int) -> int:
 
 
 def _nonnegative_law(name: str, spec: object) -> Distribution:
-    d = as_distribution(spec, name)  # type: ignore[arg-type]
+    try:
+        d = as_distribution(spec, name)  # type: ignore[arg-type]
+    except ValueError as exc:  # the law's own message, prefixed with where it came from
+        raise ValueError(f"{name}: {exc}") from None
     # P(X < 0) > 0 would make time run backwards; the cdf just below 0 says so exactly.
     if float(d.cdf(-5e-324)) > 0.0:
         raise ValueError(f"{name} must be a law of non-negative times, got {d} (P(X < 0) > 0)")
@@ -228,7 +232,7 @@ def _quantiles(quantiles: object) -> tuple[float, ...]:
         if not 0.0 < float(q) < 1.0:
             raise ValueError(f"quantiles must be in (0, 1), got {q!r}")
         out.append(float(q))
-    if any(b <= a for a, b in zip(out, out[1:], strict=False)):
+    if any(b <= a for a, b in itertools.pairwise(out)):
         raise ValueError(f"quantiles must be strictly increasing, got {out}")
     return tuple(out)
 
