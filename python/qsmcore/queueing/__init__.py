@@ -28,6 +28,7 @@ from qsmcore.queueing.analytic import (
     mmck,
 )
 from qsmcore.queueing.networks import JacksonResult, PriorityResult, jackson, priority_mg1
+from qsmcore.queueing.simulate_network import NetworkSimulationResult, simulate_network
 from qsmcore.queueing.staffing import StaffingResult, servers_for
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "LittleResult",
     "MMcKResult",
     "MMcResult",
+    "NetworkSimulationResult",
     "PriorityResult",
     "QueueResult",
     "StaffingResult",
@@ -52,4 +54,5 @@ __all__ = [
     "mmck",
     "priority_mg1",
     "servers_for",
+    "simulate_network",
 ]
