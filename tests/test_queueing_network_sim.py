@@ -18,12 +18,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import brentq
 
+from qsmcore import _core
+from qsmcore._seed import philox_key
 from qsmcore.queueing import jackson, mmc, mmck
+from qsmcore.queueing._simresult import COLUMNS
 from qsmcore.queueing.simulate_network import (
     NetworkSimulationResult,
     combine_network,
     simulate_network,
 )
+from qsmcore.random import as_distribution
 
 HIST_REL = 2.0**-11
 
@@ -92,6 +96,52 @@ def test_deterministic_loss_every_other_customer():
     np.testing.assert_array_equal(nd.column("blocking"), 0.5)
     np.testing.assert_array_equal(r.end_to_end.column("blocked"), 1000)
     assert r.visits.mean == 1.0
+
+
+def test_stream_layout_single_node_is_lindley_on_the_documented_draws():
+    # Replication 1 of one FIFO server: interarrivals are draws 0..n-1 of lane (1 << 8) | 0,
+    # services (in order of service start) draws 0..n-1 of lane (1 << 8) | 1. Replaying
+    # them through D_k = max(T_k, D_{k-1}) + S_k gives the simulated waits bit for bit.
+    n, w, seed = 2000, 200, 7
+    arrival, service = as_distribution("exp:1"), as_distribution("gamma:shape=2,scale=0.4")
+    key = philox_key(seed)
+    a = _core.sample(*arrival._kernel_args(), n, key, 0, (1 << 8) | 0, 1)
+    s = _core.sample(*service._kernel_args(), n, key, 0, (1 << 8) | 1, 1)
+    t = np.cumsum(a)  # sequential, as the kernel adds interarrivals
+    d_prev, sum_w, sum_r = -math.inf, 0.0, 0.0
+    for k in range(n):
+        start = max(t[k], d_prev)
+        d_prev = start + s[k]
+        if k >= w:
+            sum_w += start - t[k]
+            sum_r += d_prev - t[k]
+    r = simulate_network(
+        [arrival], [service], [[0.0]], customers=n, warmup=w, replications=2, seed=seed
+    )
+    row = r.nodes[0].per_replication[1]
+    assert row[COLUMNS.index("wait")] == sum_w / (n - w)
+    assert row[COLUMNS.index("response")] == sum_r / (n - w)
+    assert row[COLUMNS.index("window")] == t[-1] - t[w]
+
+
+def test_stream_layout_routing_uniforms():
+    # After its k-th completion node 0 routes with draw k of lane (r << 8) | 2 (unit 0):
+    # to node 1 when u < 0.5. One FIFO server completes customers in arrival order, so
+    # the visits per measured customer follow from the draws alone.
+    n, w, seed = 3000, 300, 21
+    r = simulate_network(
+        ["exp:1", None],
+        ["exp:2", "exp:5"],
+        [[0, 0.5], [0, 0]],
+        customers=n,
+        warmup=w,
+        replications=3,
+        seed=seed,
+    )
+    u01 = as_distribution("uniform:0,1")
+    for rep in range(3):
+        u = _core.sample(*u01._kernel_args(), n, philox_key(seed), 0, (rep << 8) | 2, 1)
+        assert r.per_replication_visits[rep] == (n - w + int((u[w:] < 0.5).sum())) / (n - w)
 
 
 # --------------------------------------------------------------------------- versus theory
