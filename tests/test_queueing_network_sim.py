@@ -198,6 +198,26 @@ def test_tandem_mm1_burke_sojourn_is_sum_of_exponentials():
     np.testing.assert_array_equal(r.per_replication_visits, 2.0)
 
 
+def test_calibration_of_the_end_to_end_interval():
+    # 100 independent studies of the Burke tandem (exact mean sojourn 3): a 95% interval
+    # should cover 3 in Binomial(100, 0.95) of them; [88, 99] holds that with probability
+    # 0.993 (below 88 is 3.2 standard deviations out, 100 has probability 0.95^100 = 0.006).
+    hits = 0
+    for seed in range(100):
+        r = simulate_network(
+            ["exp:1", None],
+            ["exp:2", "exp:1.5"],
+            [[0, 1], [0, 0]],
+            customers=4000,
+            warmup=400,
+            replications=10,
+            seed=seed,
+            threads=1,
+        )
+        hits += 3.0 in r.end_to_end.response
+    assert 88 <= hits <= 99, hits
+
+
 def test_single_node_network_is_mmc():
     ex = mmc(2.4, 1.0, 3)
     names = ("utilization", "wait", "response", "queue_length", "number_in_system")
