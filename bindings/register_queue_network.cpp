@@ -77,6 +77,8 @@ void register_queue_network(py::module_& m) {
 
         std::vector<double> cum(n * n);
         qsm::queue::cumulative_routing(routing.data(), static_cast<uint32_t>(n), cum.data());
+        std::vector<int64_t> fixed(n);
+        qsm::queue::fixed_routes(cum.data(), static_cast<uint32_t>(n), fixed.data());
 
         qsm::queue::NetworkModel model;
         model.n = static_cast<uint32_t>(n);
@@ -86,6 +88,7 @@ void register_queue_network(py::module_& m) {
         model.servers = servers.data();
         model.capacity = capacity.data();
         model.cum_routing = cum.data();
+        model.fixed_next = fixed.data();
         model.customers = customers;
         model.warmup = warmup;
         model.quantiles = quantiles.data();

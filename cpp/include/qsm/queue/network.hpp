@@ -62,6 +62,7 @@ struct NetworkModel {
   const int32_t* servers = nullptr;      // n, c_j >= 1
   const int64_t* capacity = nullptr;     // n, K_j >= c_j customers at the node; < 0: unlimited
   const double* cum_routing = nullptr;   // n * n, from cumulative_routing()
+  const int64_t* fixed_next = nullptr;   // n, from fixed_routes(): >= 0 when u is irrelevant
   uint64_t customers = 0;                // external arrivals per replication, >= 1
   uint64_t warmup = 0;                   // < customers
   const double* quantiles = nullptr;     // nq increasing probabilities in (0, 1)
@@ -102,6 +103,19 @@ QSM_HD QSM_FORCEINLINE uint32_t route(const double* cum_row, uint32_t n, double 
       lo = mid + 1;
   }
   return lo;
+}
+
+// Rows whose outcome does not depend on u (a tandem link, a pure exit): fixed[i] is
+// the next node (n = leave) or -1 where the uniform decides. route() is monotone in u,
+// so it is enough to compare the smallest and the largest uniform (2^-54, 1 - 2^-53).
+// Skipping those draws changes nothing: routing draws are addressed by completion
+// number, not consumed from a sequence.
+inline void fixed_routes(const double* cum, uint32_t n, int64_t* fixed) {
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint32_t lo = route(cum + i * n, n, 0x1.0p-54),
+                   hi = route(cum + i * n, n, 1.0 - 0x1.0p-53);
+    fixed[i] = lo == hi ? static_cast<int64_t>(lo) : -1;
+  }
 }
 
 QSM_HD QSM_FORCEINLINE double draw(const Dist& d, uint64_t key, uint32_t lane, uint32_t unit,
@@ -412,8 +426,14 @@ inline double simulate_network_replication(const NetworkModel& m, uint64_t key,
       }
       const Customer& cu = cust[c];
       if (cu.visit_measured) stats[j].add_served(cu.visit_wait, t - cu.node_arrival);
-      const double u = DrawRng(key, stream_index(j, nd.completions++), lane_routing).uniform();
-      const uint32_t next = route(m.cum_routing + static_cast<uint64_t>(j) * n, n, u);
+      const uint64_t k = nd.completions++;
+      uint32_t next;
+      if (m.fixed_next != nullptr && m.fixed_next[j] >= 0) {
+        next = static_cast<uint32_t>(m.fixed_next[j]);
+      } else {
+        const double u = DrawRng(key, stream_index(j, k), lane_routing).uniform();
+        next = route(m.cum_routing + static_cast<uint64_t>(j) * n, n, u);
+      }
       if (next < n)
         arrive(next, c, t);
       else
