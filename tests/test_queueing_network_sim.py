@@ -335,6 +335,7 @@ def test_result_dict_and_text():
     assert d["end_to_end"]["response"]["n"] == 3
     text = str(r)
     assert "end to end" in text and "P90 sojourn" in text and "node 2" in text
+    assert repr(r).startswith("NetworkSimulationResult(nodes=3, replications=3,")
     with pytest.raises(AttributeError):
         r.customers = 5  # type: ignore[misc]
 

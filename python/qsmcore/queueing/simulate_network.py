@@ -47,7 +47,7 @@ ROW_SUM_TOLERANCE = 1e-12
 Spec = Distribution | str | float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NetworkSimulationResult:
     """Simulated steady state of an open network, per node and end to end, with CIs.
 
@@ -87,6 +87,13 @@ class NetworkSimulationResult:
             "confidence": self.confidence,
             "model": self.model,
         }
+
+    def __repr__(self) -> str:
+        return (
+            f"NetworkSimulationResult(nodes={len(self.nodes)}, replications={self.replications}, "
+            f"customers={self.customers}, warmup={self.warmup}, "
+            f"sojourn={_ci_text(self.end_to_end.response)}, visits={_ci_text(self.visits)})"
+        )
 
     def __str__(self) -> str:
         e = self.end_to_end
