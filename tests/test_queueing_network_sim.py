@@ -10,6 +10,7 @@ relative resolution 2^-11.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -292,6 +293,51 @@ def test_split_invariance(parts: list[int], seed: int):
     np.testing.assert_array_equal(joined.per_replication_visits, whole.per_replication_visits)
     assert joined.replications == total and joined.first_replication == 0
     assert joined.end_to_end.response == whole.end_to_end.response
+
+
+@st.composite
+def networks(draw):
+    n = draw(st.integers(1, 4))
+    weights = draw(
+        st.lists(
+            st.lists(st.integers(0, 3), min_size=n + 1, max_size=n + 1), min_size=n, max_size=n
+        )
+    )
+    # the last weight of each row is the exit, at least 1: every node can leave
+    p = [[w / (sum(row[:n]) + row[n] + 1) for w in row[:n]] for row in weights]
+    arrivals = [draw(st.sampled_from([None, "exp:1", "erlang:k=3,mean=2"])) for _ in range(n)]
+    arrivals[0] = arrivals[0] or "exp:0.8"
+    servers = [draw(st.integers(1, 3)) for _ in range(n)]
+    capacity = [draw(st.sampled_from([None, 0, 2])) for _ in range(n)]
+    capacity = [None if k is None else c + k for c, k in zip(servers, capacity, strict=True)]
+    services = [draw(st.sampled_from(["exp:1", "lognormal:mean=0.6,scv=3", 0.4])) for _ in range(n)]
+    return dict(arrivals=arrivals, services=services, routing=p, servers=servers, capacity=capacity)
+
+
+@settings(max_examples=25, deadline=None)
+@given(net=networks(), seed=st.integers(0, 2**32))
+def test_every_measured_customer_is_accounted_for(net, seed):
+    customers, warmup = 600, 60
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # overloaded draws are fine here
+        r = simulate_network(**net, customers=customers, warmup=warmup, replications=2, seed=seed)
+    e = r.end_to_end
+    np.testing.assert_array_equal(e.column("arrivals"), customers - warmup)
+    np.testing.assert_array_equal(e.column("served") + e.column("blocked"), customers - warmup)
+    assert (r.per_replication_visits >= 1).all()
+    for nd in (*r.nodes, e):
+        np.testing.assert_array_equal(
+            nd.column("served") + nd.column("blocked"), nd.column("arrivals")
+        )
+        L, Lq = nd.column("number_in_system"), nd.column("queue_length")
+        assert (L >= Lq).all() and (Lq >= 0).all()
+    for nd, k in zip(r.nodes, net["capacity"], strict=True):
+        u = nd.column("utilization")
+        assert ((u >= 0) & (u <= 1 + 1e-12)).all()
+        if k is not None:
+            assert (nd.column("number_in_system") <= k + 1e-9).all()
+        else:
+            np.testing.assert_array_equal(nd.column("blocked"), 0)
 
 
 def test_same_seed_same_result_other_seed_differs():
