@@ -38,7 +38,7 @@ void register_queue_station(py::module_& m) {
       [](const std::vector<DistArgs>& arrivals, const std::vector<DistArgs>& services,
          int32_t servers, uint64_t capacity, uint64_t customers, uint64_t warmup, CArray<double> ps,
          uint64_t key, uint64_t first_rep, uint64_t reps, bool want_trace, bool event_loop,
-         int threads) {
+         bool scalar_draws, int threads) {
         const std::vector<qsm::Dist> a = make_dists(arrivals), s = make_dists(services);
         const auto classes = static_cast<int32_t>(a.size());
         require(classes >= 1 && s.size() == a.size(), "one service law per arrival class");
@@ -76,7 +76,8 @@ void register_queue_station(py::module_& m) {
                        t_server.mutable_data()};
               std::fill(t_class.mutable_data(), t_class.mutable_data() + n, 0);
             }
-            qsm::queue::simulate_fifo(model, key, first_rep, reps, out, trace, threads);
+            qsm::queue::simulate_fifo(model, key, first_rep, reps, out, trace, threads,
+                                      !scalar_draws);
           } else {
             const qsm::queue::PriorityModel model{a.data(),  s.data(), classes, servers, capacity,
                                                   customers, warmup,   p,       nq};
@@ -96,5 +97,5 @@ void register_queue_station(py::module_& m) {
       py::arg("arrivals"), py::arg("services"), py::arg("servers"), py::arg("capacity"),
       py::arg("customers"), py::arg("warmup"), py::arg("quantiles"), py::arg("key"),
       py::arg("first_replication"), py::arg("replications"), py::arg("trace"),
-      py::arg("event_loop"), py::arg("threads"));
+      py::arg("event_loop"), py::arg("scalar_draws"), py::arg("threads"));
 }

@@ -21,6 +21,8 @@ from qsmcore import _core, _seed
 from qsmcore.queueing._simresult import COLUMNS, interval
 from qsmcore.random import as_distribution, sample
 
+from .gpu import requires_gpu
+
 # --------------------------------------------------------------------------- exact values
 
 
@@ -217,15 +219,50 @@ def test_trace_of_priority_station():
         assert not waiting.any()
 
 
-def test_event_loop_equals_recursion_for_fifo():
-    args = [as_distribution(s)._kernel_args() for s in ("exp:1.6", "gamma:shape=2,scale=0.5")]
+def run_kernel(arrival, service, servers, capacity, *, event_loop=False, scalar=False, reps=4):
+    args = [as_distribution(x)._kernel_args() for x in (arrival, service)]
     ps = np.array([0.5, 0.9, 0.99])
     key = _seed.philox_key(7)
-    for servers, capacity in [(1, 0), (2, 0), (2, 6)]:
+    rows, _ = _core.simulate_station(
+        [args[0]],
+        [args[1]],
+        servers,
+        capacity,
+        20_000,
+        1000,
+        ps,
+        key,
+        5,
+        reps,
+        False,
+        event_loop,
+        scalar,
+        0,
+    )
+    return rows[:, 0, :]
+
+
+@pytest.mark.parametrize(
+    ("arrival", "service", "servers", "capacity"),
+    [
+        ("exp:0.9", "exp:1", 1, 0),
+        ("gamma:shape=0.5,scale=0.4", "lognormal:mean=1,scv=3", 2, 0),
+        ("uniform:0,0.5", "hyperexp:mean=1,scv=5", 3, 7),
+        ("exp:20", "weibull:shape=0.7,scale=1", 24, 0),  # the server heap (c > 16)
+    ],
+)
+def test_scalar_draws_equal_simd_batches(arrival, service, servers, capacity):
+    # The GPU runs each replication with ScalarDraws (one DrawRng per variate); the
+    # CPU with SIMD Philox blocks. Same counters, so the same rows bit for bit.
+    batched = run_kernel(arrival, service, servers, capacity)
+    scalar = run_kernel(arrival, service, servers, capacity, scalar=True)
+    np.testing.assert_array_equal(batched, scalar)
+
+
+def test_event_loop_equals_recursion_for_fifo():
+    for servers, capacity in [(1, 0), (2, 0), (2, 6), (20, 0)]:
         out = [
-            _core.simulate_station(
-                [args[0]], [args[1]], servers, capacity, 20_000, 1000, ps, key, 5, 4, False, ev, 0
-            )[0][:, 0, :]
+            run_kernel("exp:1.6", "gamma:shape=2,scale=0.5", servers, capacity, event_loop=ev)
             for ev in (False, True)
         ]
         exact_cols = [
@@ -347,3 +384,35 @@ def test_float_counts_that_are_integers_are_accepted():
     r = Q.simulate("exp:0.5", "exp:1", customers=1e3, replications=2.0)
     assert r.customers == 1000 and r.replications == 2
     assert math.isfinite(r.wait.mean)
+
+
+# --------------------------------------------------------------------------- GPU
+
+
+@requires_gpu
+@pytest.mark.parametrize(
+    ("arrival", "service", "servers", "capacity"),
+    [
+        ("exp:0.9", "exp:1", 1, None),
+        ("exp:7.2", "lognormal:mean=1,scv=4", 8, None),
+        ("exp:2.5", "exp:1", 2, 5),
+        ("exp:20", "gamma:shape=2,scale=0.5", 24, None),
+    ],
+)
+def test_cuda_replications_agree_with_cpu(arrival, service, servers, capacity):
+    kw = dict(customers=50_000, replications=40, seed=5, first_replication=3, capacity=capacity)
+    cpu = Q.simulate(arrival, service, servers, backend="cpu", **kw)
+    gpu = Q.simulate(arrival, service, servers, backend="cuda", **kw)
+    # Same counters, same recursion: counts are identical; times differ only by the
+    # last-ulp differences of the device's log/exp, accumulated over the run.
+    counts = [COLUMNS.index(c) for c in ("arrivals", "served", "blocked")]
+    np.testing.assert_array_equal(cpu.per_replication[:, counts], gpu.per_replication[:, counts])
+    np.testing.assert_allclose(gpu.per_replication, cpu.per_replication, rtol=1e-6, atol=1e-9)
+
+
+@requires_gpu
+def test_cuda_rejects_what_it_cannot_run():
+    with pytest.raises(ValueError, match="single-class"):
+        Q.simulate(["exp:0.3", "exp:0.3"], ["exp:1", "exp:1"], customers=100, backend="cuda")
+    with pytest.raises(ValueError, match="trace"):
+        Q.simulate("exp:0.3", "exp:1", customers=100, backend="cuda", trace=True)

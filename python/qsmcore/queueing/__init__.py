@@ -5,13 +5,20 @@ capacity), ``mg1``/``md1`` (Pollaczek–Khinchine), ``erlang_b``/``erlang_c`` �
 approximations ``gg1`` (Kingman) and ``ggc`` (Allen–Cunneen), priority M/G/1 classes
 (``priority_mg1``), open Jackson networks (``jackson``), ``littles_law`` and staffing
 (``servers_for``). Simulation in C++ by independent replications: ``simulate``
-(G/G/c/K, FIFO or non-preemptive priority classes) and ``combine``. Every function
+(G/G/c/K, FIFO or non-preemptive priority classes), ``simulate_network`` (open networks
+of such stations with probabilistic routing), ``combine``/``combine_network``. Every function
 validates its input and returns a frozen result dataclass with ``utilization`` (ρ),
 ``wait`` (Wq), ``response`` (W), ``queue_length`` (Lq), ``number_in_system`` (L) and
 ``to_dict()``. Service and interarrival times are ``qsmcore.random`` distributions or
 spec strings such as ``"lognormal:mean=1,scv=4"``.
 """
 
+from qsmcore.queueing._network_sim import (
+    NetworkSimulationResult,
+    combine_network,
+    simulate_network,
+)
+from qsmcore.queueing._station_sim import SimulationResult, Trace, combine, simulate
 from qsmcore.queueing.analytic import (
     ErlangResult,
     LittleResult,
@@ -30,7 +37,6 @@ from qsmcore.queueing.analytic import (
     mmck,
 )
 from qsmcore.queueing.networks import JacksonResult, PriorityResult, jackson, priority_mg1
-from qsmcore.queueing.simulate import SimulationResult, Trace, combine, simulate
 from qsmcore.queueing.staffing import StaffingResult, servers_for
 
 __all__ = [
@@ -39,12 +45,14 @@ __all__ = [
     "LittleResult",
     "MMcKResult",
     "MMcResult",
+    "NetworkSimulationResult",
     "PriorityResult",
     "QueueResult",
     "SimulationResult",
     "StaffingResult",
     "Trace",
     "combine",
+    "combine_network",
     "erlang_b",
     "erlang_c",
     "gg1",
@@ -59,4 +67,5 @@ __all__ = [
     "priority_mg1",
     "servers_for",
     "simulate",
+    "simulate_network",
 ]

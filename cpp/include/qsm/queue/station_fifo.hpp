@@ -14,7 +14,11 @@
 // departure time.
 //
 // Everything lives in caller memory so the same QSM_HD code is the CPU
-// replication (parallel_for over replications) and the GPU thread.
+// replication (parallel_for over replications) and the GPU thread. Variates
+// come from a `Draws` source: customer i's interarrival time is draw i of lane
+// (rep, arrival), its service time draw i of lane (rep, service), whether the
+// source draws them one at a time (ScalarDraws, the GPU) or in SIMD batches
+// (the CPU's BatchedDraws in station.hpp) — the same numbers either way.
 #pragma once
 
 #include <cstdint>
@@ -59,7 +63,34 @@ struct FifoTrace {
   int32_t* server;
 };
 
+// Up to this many servers a linear scan finds the first free one faster than a heap.
+inline constexpr int32_t kScanServers = 16;
+
 enum FifoStatus : int32_t { kFifoOk = 0, kFifoOverflow = 1 };
+
+// One variate per call from the scalar DrawRng: the device path.
+struct ScalarDraws {
+  const Dist* arrival;
+  const Dist* service;
+  uint64_t key;
+  uint32_t lane_a, lane_s;
+
+  QSM_HD ScalarDraws(const FifoModel& m, uint64_t k, uint64_t rep)
+      : arrival(&m.arrival),
+        service(&m.service),
+        key(k),
+        lane_a(stream_lane(rep, kStreamArrival)),
+        lane_s(stream_lane(rep, kStreamService)) {}
+
+  QSM_HD QSM_FORCEINLINE double interarrival(uint64_t i) {
+    DrawRng rng(key, i, lane_a);
+    return sample(*arrival, rng);
+  }
+  QSM_HD QSM_FORCEINLINE double service_time(uint64_t i) {
+    DrawRng rng(key, i, lane_s);
+    return sample(*service, rng);
+  }
+};
 
 namespace fifo_detail {
 
@@ -113,28 +144,31 @@ QSM_HD inline void sys_heap_pop(SysEntry* h, uint64_t& n) {
 // Runs replication `rep` and writes its row (row_width(m.nq) doubles).
 // Returns kFifoOverflow, with nothing written, when more than sys_cap customers
 // were in the system at once; the caller may retry with more room.
-QSM_HD inline int32_t run_fifo_replication(const FifoModel& m, uint64_t key, uint64_t rep,
-                                           FifoScratch s, double* row, FifoTrace trace) {
+template <class Draws>
+QSM_HD inline int32_t run_fifo_replication(const FifoModel& m, Draws& draws, FifoScratch s,
+                                           double* row, FifoTrace trace) {
   using namespace fifo_detail;
   const int32_t c = m.servers;
   for (int32_t j = 0; j < c; ++j) {
     s.free_time[j] = 0.0;
     s.free_id[j] = j;
   }
-  const uint32_t lane_a = stream_lane(rep, kStreamArrival);
-  const uint32_t lane_s = stream_lane(rep, kStreamService);
   CustomerStats stats(s.hist, s.hist + kBuckets);
   TimeIntegrals ti;
-  uint64_t head = 0, count = 0;  // ring (c == 1) or heap (c > 1) of the in-system set
+  // The in-system set is a ring in arrival order unless the capacity check needs
+  // an exact count with c > 1 (then a heap on departures). With one server the
+  // ring's departures increase, so popping its front keeps the count exact; with
+  // c > 1 and no capacity the ring may keep a few departed customers behind a
+  // long service, which the window corrections skip (they test dep > T).
+  const bool ring = c == 1 || m.capacity == 0;
+  const bool scan = c <= kScanServers;  // else the server heap
+  uint64_t head = 0, count = 0;
   double a = 0.0, t0 = 0.0;
   int32_t status = kFifoOk;
 
   for (uint64_t i = 0; i < m.customers; ++i) {
-    {
-      DrawRng rng(key, i, lane_a);
-      a += sample(m.arrival, rng);
-    }
-    if (c == 1) {
+    a += draws.interarrival(i);
+    if (ring) {
       while (count > 0 && s.sys[head].dep <= a) {
         head = head + 1 == s.sys_cap ? 0 : head + 1;
         --count;
@@ -146,7 +180,8 @@ QSM_HD inline int32_t run_fifo_replication(const FifoModel& m, uint64_t key, uin
     if (i == m.warmup) {  // the window opens: count the stay after T0 of those present
       t0 = a;
       for (uint64_t k = 0; k < count; ++k) {
-        const SysEntry& e = s.sys[c == 1 ? (head + k) % s.sys_cap : k];
+        const SysEntry& e = s.sys[ring ? (head + k) % s.sys_cap : k];
+        if (!(e.dep > t0)) continue;
         ti.area_n += e.dep - t0;
         ti.area_q += e.start > t0 ? e.start - t0 : 0.0;
         ti.area_busy += e.dep - (e.start > t0 ? e.start : t0);
@@ -165,23 +200,28 @@ QSM_HD inline int32_t run_fifo_replication(const FifoModel& m, uint64_t key, uin
       status = kFifoOverflow;
       break;
     }
-    double service;
-    {
-      DrawRng rng(key, i, lane_s);
-      service = sample(m.service, rng);
+    const double service = draws.service_time(i);
+    // The server that frees first, the lowest index on ties (scan and heap agree).
+    int32_t server = 0;
+    double f = s.free_time[0];
+    if (scan) {
+      for (int32_t j = 1; j < c; ++j)
+        if (s.free_time[j] < f) f = s.free_time[j], server = j;
+    } else {
+      server = s.free_id[0];
     }
-    const double f = s.free_time[0];
-    const int32_t server = s.free_id[0];
     const double start = a > f ? a : f;
     const double dep = start + service;
-    if (c == 1) {
-      s.free_time[0] = dep;
+    if (scan)
+      s.free_time[server] = dep;
+    else
+      server_replace_top(s.free_time, s.free_id, c, dep, server);
+    if (ring) {
       uint64_t tail = head + count;
       if (tail >= s.sys_cap) tail -= s.sys_cap;
       s.sys[tail] = SysEntry{dep, start};
       ++count;
     } else {
-      server_replace_top(s.free_time, s.free_id, c, dep, server);
       sys_heap_push(s.sys, count, SysEntry{dep, start});
     }
     if (measured) {
@@ -201,7 +241,7 @@ QSM_HD inline int32_t run_fifo_replication(const FifoModel& m, uint64_t key, uin
   if (status == kFifoOk) {
     const double t1 = a;  // the window closes: remove what lies beyond T1
     for (uint64_t k = 0; k < count; ++k) {
-      const SysEntry& e = s.sys[c == 1 ? (head + k) % s.sys_cap : k];
+      const SysEntry& e = s.sys[ring ? (head + k) % s.sys_cap : k];
       if (e.dep > t1) {
         ti.area_n -= e.dep - t1;
         ti.area_busy -= e.dep - (e.start > t1 ? e.start : t1);

@@ -218,7 +218,7 @@ def simulate(
         raw_trace = None
     else:
         rows, raw_trace = module.simulate_station(
-            a_args, s_args, c, k, n, w, ps, key, first, reps, trace, False, nthreads
+            a_args, s_args, c, k, n, w, ps, key, first, reps, trace, False, False, nthreads
         )
     model = _describe(arrivals, services, c, k)
     common = dict(customers=n, warmup=w, first_replication=first, quantiles=qs, confidence=conf)
