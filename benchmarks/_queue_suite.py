@@ -55,11 +55,11 @@ COUNTS = (
 )
 
 try:
-    from qsmcore.queueing.simulate import simulate
+    from qsmcore.queueing import simulate
 except ImportError:  # the simulator is not in this build yet
     simulate = None
 try:
-    from qsmcore.queueing.simulate_network import simulate_network
+    from qsmcore.queueing import simulate_network
 except ImportError:
     simulate_network = None
 

@@ -34,7 +34,7 @@ from qsmcore.cli import app
 from qsmcore.queueing._simresult import COLUMNS, SimulationResult, row_width
 
 try:
-    from qsmcore.queueing.simulate import combine, simulate
+    from qsmcore.queueing import combine, simulate
 except ImportError:  # the simulator is not part of this build
     simulate = combine = None
 

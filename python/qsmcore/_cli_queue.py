@@ -357,7 +357,7 @@ def _batch_words(k: int) -> str:
 
 def _sim_api() -> tuple[Callable[..., Any], Callable[[Sequence[Any]], Any]]:
     try:
-        from qsmcore.queueing.simulate import combine, simulate
+        from qsmcore.queueing import combine, simulate
     except ImportError as exc:  # the simulator is not part of this build
         raise _fail(RuntimeError(f"the queue simulator is not available: {exc}")) from None
     return simulate, combine

@@ -26,7 +26,7 @@ def queueing(console: Console) -> None:
         f"P99 wait = {exact.wait_quantile(0.99):.4f}"
     )
     try:
-        from qsmcore.queueing.simulate import simulate
+        from qsmcore.queueing import simulate
     except ImportError as exc:
         console.print(f"(simulation skipped: the queue simulator is not in this build: {exc})")
         return
