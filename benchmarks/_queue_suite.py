@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -190,22 +190,22 @@ def case_rows(case: QueueCase, n: int, big: int, repeat: int) -> list[Row]:
         t, run = _timed_peer(lambda peer=peer: case.run_peer(peer, n), repeat)
         rows.append(Row(label, f"{peer} 1×{n:,}", peer, n, run.customers, t,
                         peer_check(run, case.exact_wait)))  # fmt: skip
-    rows[-1:] = [_with_faster_peer_note(rows[-1], rows)] if rows else []
+    if rows:
+        rows[-1] = _with_faster_peer_note(rows[-1], rows)
     return rows
 
 
 def _with_faster_peer_note(last: Row, rows: list[Row]) -> Row:
     """Name the faster peer of this case and qsmcore's ratios to it (a note on the last row)."""
-    case = last.case
-    peer_rows = [r for r in rows if r.case == case and r.peer is not None]
-    ours = [r for r in rows if r.case == case and r.peer is None]
+    peer_rows = [r for r in rows if r.case == last.case and r.peer is not None]
+    ours = [r for r in rows if r.case == last.case and r.peer is None]
     if not peer_rows or not ours:
         return last
     best = max(peer_rows, key=lambda r: r.rate)
-    parts = [f"{r.impl} ×{ratio(r, best.peer, rows):.1f}" for r in ours if best.peer]
-    note = f"{case}: faster peer {best.peer} ({best.rate:,.0f} customers/s); " + "; ".join(parts)
-    return Row(last.case, last.impl, last.peer, last.n, last.timed_n, last.seconds, last.check,
-               [*last.notes, note])  # fmt: skip
+    label = str(best.peer)
+    parts = [f"{r.impl} ×{ratio(r, label, rows):.1f}" for r in ours]
+    note = f"{last.case}: faster peer {label} ({best.rate:,.0f} customers/s); " + "; ".join(parts)
+    return replace(last, notes=[*last.notes, note])
 
 
 def run(scale: int, repeat: int) -> list[Row]:
