@@ -278,6 +278,10 @@ def test_sim_json_mean_wait_within_four_standard_errors_of_erlang_c():
     # 4 SE: a false alarm has probability < 1e-3 under the t(7) law of the replication mean.
     assert abs(wq["mean"] - q.mmc(7.2, 1, 8).wait) <= 4 * se
     assert doc["theory_exact"] is True and doc["simulation"]["replications"] == 8
+    rows = {row["metric"]: row for row in doc["comparison"]}
+    assert rows["mean wait Wq"]["mean"] == wq["mean"] and rows["mean wait Wq"]["exact"]
+    assert rows["wait P99"]["theory"] == q.mmc(7.2, 1, 8).wait_quantile(0.99)
+    assert rows["response P99"]["theory"] is None and rows["response P99"]["covered"] is None
 
 
 @needs_sim

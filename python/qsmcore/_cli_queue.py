@@ -246,6 +246,19 @@ class Line:
     theory: float | None
     exact: bool
 
+    def to_dict(self) -> dict[str, Any]:
+        covered = None
+        if self.theory is not None and not math.isnan(self.ci.half_width):
+            covered = self.theory in self.ci
+        return {
+            "metric": self.label,
+            "mean": self.ci.mean,
+            "half_width": self.ci.half_width,
+            "theory": self.theory,
+            "exact": self.exact if self.theory is not None else None,
+            "covered": covered,
+        }
+
     @property
     def note(self) -> str:
         if self.theory is None:
@@ -414,6 +427,7 @@ def sim(
             "theory": None if th.result is None else th.result.to_dict(),
             "theory_model": th.name or None,
             "theory_exact": th.exact if th.result is not None else None,
+            "comparison": [ln.to_dict() for ln in comparison_lines(res, th)],
             "seconds": dt,
             "customers_per_second": total / dt if dt > 0 else None,
         }
