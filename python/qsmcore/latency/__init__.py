@@ -22,13 +22,13 @@ from qsmcore.latency.budget_sim import (
     simulate,
 )
 from qsmcore.latency.city_table import cities
-from qsmcore.latency.omission import correct_coordinated_omission, corrected_percentiles
 from qsmcore.latency.fanout_math import (
     FanoutRow,
     fanout_probability,
     fanout_quantile,
     fanout_table,
 )
+from qsmcore.latency.omission import correct_coordinated_omission, corrected_percentiles
 from qsmcore.latency.order_stats import (
     PercentileEstimate,
     Percentiles,

@@ -24,7 +24,9 @@ def real(
     """``value`` as a finite float in the given range, else TypeError/ValueError."""
     lo = "-inf" if low is None else repr(low)
     hi = "inf" if high is None else repr(high)
-    allowed = f"{'(' if low_open or low is None else '['}{lo}, {hi}{')' if high_open or high is None else ']'}"
+    left = "(" if low_open or low is None else "["
+    right = ")" if high_open or high is None else "]"
+    allowed = f"{left}{lo}, {hi}{right}"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number in {allowed}, got {value!r}")
     x = float(value)
