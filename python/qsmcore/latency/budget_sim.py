@@ -37,10 +37,11 @@ class FanOut:
     dist: Distribution
     n: int
     k: int
+    spec: str | None = field(default=None, compare=False)  # as the user wrote it
 
     def __str__(self) -> str:
         how = "all" if self.k == self.n else f"{self.k}-of-{self.n}"
-        return f"fanout({self.dist}, n={self.n}, {how})"
+        return f"fanout({self.spec or self.dist}, n={self.n}, {how})"
 
 
 def fanout(dist: Distribution | str | float, n: int = 10, k: int | None = None) -> FanOut:
@@ -59,7 +60,7 @@ def fanout(dist: Distribution | str | float, n: int = 10, k: int | None = None) 
     d = as_distribution(dist)
     n = _validate.integer("n", n, low=1, high=MAX_CALLS)
     k = n if k is None else _validate.integer("k", k, low=1, high=n)
-    return FanOut(d, n, k)
+    return FanOut(d, n, k, dist if isinstance(dist, str) else None)
 
 
 StageLike = FanOut | Distribution | str | float
@@ -72,7 +73,7 @@ def _stage(i: int, s: Any) -> FanOut:
         isinstance(s, (int, float)) and not isinstance(s, bool)
     ):
         try:
-            return FanOut(as_distribution(s), 1, 1)
+            return FanOut(as_distribution(s), 1, 1, s if isinstance(s, str) else None)
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"stages[{i}]: {exc}") from None
     raise TypeError(
@@ -213,7 +214,7 @@ def budget(
         raise TypeError(f"keep_samples must be a bool, got {keep_samples!r}")
     totals, table = simulate(stages, n, seed, start=start, per_stage=per_stage, threads=threads)
     plan = [_stage(i, s) for i, s in enumerate(stages)]
-    labels = tuple(str(st.dist) if st.n == 1 else str(st) for st in plan)
+    labels = tuple((st.spec or str(st.dist)) if st.n == 1 else str(st) for st in plan)
     summaries = None
     if table is not None and totals.size >= 2:
         summaries = tuple(

@@ -45,7 +45,7 @@ def _coords(name: str, p: Any) -> tuple[str, tuple[float, float]]:
         lon = _validate.real(
             f"{name} longitude", p[1], low=-180.0, low_open=False, high=180.0, high_open=False
         )
-        return f"({lat:.4g}, {lon:.4g})", (lat, lon)
+        return f"({lat:g}, {lon:g})", (lat, lon)
     if isinstance(p, numbers.Number):
         raise TypeError(f"{name} must be a city name or a (lat, lon) pair, got {p!r}")
     raise TypeError(f"{name} must be a city name or a (lat, lon) pair, got {p!r}")
