@@ -55,7 +55,7 @@ py::array_t<double> co_correct(const CArray<double>& values, double interval, in
 }
 
 py::tuple budget(const std::vector<StageArgs>& stage_args, uint64_t key, uint64_t start, uint64_t n,
-                 bool per_stage, int threads) {
+                 bool per_stage, int threads, bool reference) {
   require(!stage_args.empty() && stage_args.size() <= qsm::latency::kMaxStages,
           "between 1 and 65536 stages");
   require(n <= qsm::latency::kMaxRequests && start <= qsm::latency::kMaxRequests - n,
@@ -76,7 +76,10 @@ py::tuple budget(const std::vector<StageArgs>& stage_args, uint64_t key, uint64_
   double* r = per_stage ? rows.mutable_data() : nullptr;
   {
     py::gil_scoped_release release;
-    qsm::latency::budget_run(stages.data(), n_stages, key, start, n, t, r, threads);
+    if (reference)
+      qsm::latency::budget_reference(stages.data(), n_stages, key, start, n, t, r, threads);
+    else
+      qsm::latency::budget_run(stages.data(), n_stages, key, start, n, t, r, threads);
   }
   return py::make_tuple(total, per_stage ? py::object(rows) : py::none());
 }
@@ -98,5 +101,5 @@ void register_latency(py::module_& m) {
   m.def("latency_co_correct", &co_correct, py::arg("values"), py::arg("interval"), py::arg("rule"),
         py::arg("cap"), py::arg("threads"));
   m.def("latency_budget", &budget, py::arg("stages"), py::arg("key"), py::arg("start"),
-        py::arg("n"), py::arg("per_stage"), py::arg("threads"));
+        py::arg("n"), py::arg("per_stage"), py::arg("threads"), py::arg("reference") = false);
 }

@@ -67,6 +67,27 @@ def test_k_of_n_is_a_beta_order_statistic(calls, k):
     assert scipy_stats.kstest(u, scipy_stats.beta(k, calls - k + 1).cdf).pvalue > KS_P
 
 
+@pytest.mark.parametrize("per_stage", [False, True])
+def test_fast_path_equals_the_scalar_reference(per_stage):
+    # budget_run (SIMD Philox, per-kind loops) against request_latency, the QSM_HD
+    # per-request function a GPU thread runs.
+    stages = [
+        fanout("lognormal:mean=2,scv=1", 1),
+        fanout("exp:1", 10, k=9),
+        fanout("h2:p=0.3,rate1=1,rate2=5", 37),
+        fanout("det:1", 3, k=2),
+        fanout("empirical:1,2,5", 5, k=1),
+        fanout("gamma:0.5,1", 17, k=4),
+    ]
+    args = [(*st.dist._kernel_args(), st.n, st.k) for st in stages]
+    for start, n in [(0, 1000), (12_345, 777)]:
+        fast = _core.latency_budget(args, 99, start, n, per_stage, 2)
+        ref = _core.latency_budget(args, 99, start, n, per_stage, 1, reference=True)
+        assert np.array_equal(fast[0], ref[0])
+        if per_stage:
+            assert np.array_equal(fast[1], ref[1])
+
+
 def test_threads_and_splits_do_not_change_the_result():
     stages = ["lognormal:mean=2,scv=1", fanout("exp:1", 10, k=9), fanout("gamma:2,1", 3)]
     a = totals(stages, n=30_000, seed=9, threads=1)
@@ -80,9 +101,15 @@ def test_threads_and_splits_do_not_change_the_result():
     assert np.array_equal(totals(stages, n=100, seed=seq), totals(stages, n=100, seed=seq))
 
 
+# The coverage tests below check several intervals at once; at confidence 0.999 each
+# misses with probability <= 0.1%, so a correct kernel fails a test < 1% of the time.
+CONF = 0.999
+
+
 def test_budget_summary_covers_the_exact_answers():
     # Series: lognormal (mean 2) + wait for all of 10 exp(1) calls (mean H_10).
-    r = budget(["lognormal:mean=2,scv=1", fanout("exp:1", 10)], n=200_000, seed=3)
+    stages = ["lognormal:mean=2,scv=1", fanout("exp:1", 10)]
+    r = budget(stages, n=200_000, seed=3, confidence=CONF)
     h10 = sum(1 / i for i in range(1, 11))
     assert 2 + h10 in r.mean
     s0, s1 = r.stage_summaries
@@ -95,7 +122,7 @@ def test_budget_summary_covers_the_exact_answers():
 
 
 def test_budget_percentile_covers_the_erlang_quantile():
-    r = budget(["exp:1"] * 4, n=100_000, seed=0, quantiles=(0.5, 0.99), keep_samples=True)
+    r = budget(["exp:1"] * 4, n=100_000, quantiles=(0.5, 0.99), confidence=CONF, keep_samples=True)
     for q in (0.5, 0.99):
         assert scipy_stats.gamma(4).ppf(q) in r.percentiles[q]
     assert r.samples.shape == (100_000,)
@@ -103,7 +130,9 @@ def test_budget_percentile_covers_the_erlang_quantile():
 
 
 def test_k_of_n_quantile_matches_the_closed_form():
-    r = budget([fanout("exp:1", 20, k=15)], n=100_000, seed=4, quantiles=0.99, per_stage=False)
+    r = budget(
+        [fanout("exp:1", 20, k=15)], n=100_000, quantiles=0.99, confidence=CONF, per_stage=False
+    )
     assert fanout_quantile("exp:1", 20, 0.99, k=15) in r.percentiles[0.99]
     assert r.stage_summaries is None
 

@@ -1,8 +1,8 @@
 """Latency budget by simulation: components in series, fan-outs that wait for
 all N calls (or the k fastest), each latency a ``qsmcore.random`` spec.
 
-The kernel (``cpp/include/qsm/latency/budget.hpp``) computes request i's total
-from Philox stream (index i, lane = stage number), so the result is a pure
+The kernel (``cpp/include/qsm/latency/budget.hpp``) draws call j of the N calls
+of stage s of request i from Philox stream (index i·N + j, lane s), so the result is a pure
 function of (stages, seed, start, n): independent of threads, and split
 invariant (requests 0..n-1 in one call equal 0..m-1 then m..n-1 with
 ``start=m``). See docs/determinism.md, "latency budget".
