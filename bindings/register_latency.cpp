@@ -36,8 +36,9 @@ py::array_t<double> co_correct(const CArray<double>& values, double interval, in
   require(cap < (uint64_t{1} << 62), "cap too large");
   const double* v = values.data();
   const auto n = static_cast<uint64_t>(values.size());
-  for (uint64_t i = 0; i < n; ++i)
-    require(v[i] >= 0.0 && std::isfinite(v[i]), "values must be finite and >= 0");
+  bool valid = true;  // one require() at the end: it builds its message string on every call
+  for (uint64_t i = 0; i < n; ++i) valid &= v[i] >= 0.0 && std::isfinite(v[i]);
+  require(valid, "values must be finite and >= 0");
   qsm::latency::CoPlan plan;
   {
     py::gil_scoped_release release;
