@@ -7,12 +7,15 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from qsmcore.latency import FanoutRow, Percentiles
 
 app = typer.Typer(
     help="The mathematics of latency: budget, percentiles, fanout, rtt.", no_args_is_help=True
@@ -29,12 +32,12 @@ def _ci(low: float, high: float) -> str:
     return f"[{low:.4g}, {high:.4g}]"
 
 
-def percentile_table(title: str, result: object) -> Table:
+def percentile_table(title: str, result: Percentiles) -> Table:
     """A rich table of a ``Percentiles`` result (one row per q)."""
     t = Table(title=title, title_justify="left")
-    for col in ("percentile", "value", f"{result.confidence:.0%} CI", "coverage", "note"):  # type: ignore[attr-defined]
+    for col in ("percentile", "value", f"{result.confidence:.0%} CI", "coverage", "note"):
         t.add_column(col, justify="right" if col != "note" else "left")
-    for e in result:  # type: ignore[attr-defined]
+    for e in result:
         note = "" if e.bounded else f"{e.sided}: need n >= {_min_n(e.q, e.confidence)}"
         t.add_row(
             f"P{100 * e.q:.10g}", f"{e.value:.6g}", _ci(e.low, e.high), f"{e.coverage:.1%}", note
@@ -175,7 +178,7 @@ def percentiles(
         if correct_interval is not None:
             fixed = latency.corrected_percentiles(
                 values, correct_interval, qs, confidence, rule=rule
-            )  # type: ignore[arg-type]
+            )
             title = (
                 f"corrected for coordinated omission (interval {correct_interval:g}, "
                 f"{fixed.n - values.size:,} values added)"
@@ -209,7 +212,7 @@ def fanout_cmd(
     console.print(fanout_rows_table(rows, dist))
 
 
-def fanout_rows_table(rows: tuple, dist: str | None) -> Table:
+def fanout_rows_table(rows: tuple[FanoutRow, ...], dist: str | None) -> Table:
     """A rich table of ``fanout_table`` rows."""
     q = rows[0].q
     t = Table(
