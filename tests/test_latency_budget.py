@@ -151,6 +151,7 @@ def test_k_of_n_quantile_matches_the_closed_form():
         (lambda: budget([None], n=10), TypeError, r"stages\[0\]"),
         (lambda: budget(["exp:1", "nonsense:3"], n=10), ValueError, r"stages\[1\]"),
         (lambda: budget(["exp:1"], n=0), ValueError, "n"),
+        (lambda: budget(["exp:1"], n=2**30 + 1), ValueError, "n"),
         (lambda: budget(["exp:1"], n=float("nan")), ValueError, "n"),
         (lambda: budget(["exp:1"], n=10, seed=-1), ValueError, "seed"),
         (lambda: budget(["exp:1"], n=10, threads=0), ValueError, "threads"),

@@ -26,6 +26,7 @@ from qsmcore.stats import ConfidenceInterval, mean_ci
 MAX_CALLS = 4096  # qsm::latency::kMaxCalls
 MAX_STAGES = 65536  # qsm::latency::kMaxStages (one Philox lane each)
 MAX_REQUESTS = 2**40  # qsm::latency::kMaxRequests: start + n
+MAX_PER_CALL = 2**30  # n of one call (8 GiB of totals); continue with start= for more
 MAX_STAGE_TABLE = 2**28  # n × stages doubles kept for the per-stage breakdown (2 GiB)
 BUDGET_QUANTILES = (0.5, 0.95, 0.99, 0.999)
 
@@ -152,7 +153,7 @@ def simulate(
     if not 1 <= len(stages) <= MAX_STAGES:
         raise ValueError(f"stages must hold between 1 and {MAX_STAGES} stages, got {len(stages)}")
     plan = [_stage(i, s) for i, s in enumerate(stages)]
-    n = _validate.integer("n", n, low=1, high=MAX_REQUESTS)
+    n = _validate.integer("n", n, low=1, high=MAX_PER_CALL)
     start = _validate.integer("start", start, low=0, high=MAX_REQUESTS - n)
     if not isinstance(per_stage, bool):
         raise TypeError(f"per_stage must be a bool, got {per_stage!r}")
@@ -188,7 +189,8 @@ def budget(
         In series, each a latency spec (``"lognormal:mean=2,scv=1"``, a
         Distribution or a constant) or ``fanout(spec, n=N, k=k)``.
     n : int
-        Requests to simulate (>= 1; 1e6 takes well under a second).
+        Requests to simulate, 1 <= n <= 2**30 (1e6 takes well under a second);
+        run more in parts with ``start``.
     seed : int or numpy.random.SeedSequence
         Philox key; the same seed gives the same requests on every machine.
     quantiles : float or sequence of float
@@ -196,7 +198,8 @@ def budget(
     confidence : float
         Coverage of every interval.
     start : int
-        Index of the first request (continue a run: split invariance).
+        Index of the first request, start + n <= 2**40 (continue a run: split
+        invariance).
     per_stage : bool
         Also report each stage's mean and P99 (keeps an n × stages table).
     keep_samples : bool
