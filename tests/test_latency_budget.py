@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qsmcore import _core
 from qsmcore import random as qrandom
@@ -104,6 +106,15 @@ def test_threads_and_splits_do_not_change_the_result():
 # The coverage tests below check several intervals at once; at confidence 0.999 each
 # misses with probability <= 0.1%, so a correct kernel fails a test < 1% of the time.
 CONF = 0.999
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2000), st.integers(1, 2000), st.integers(1, 50), st.integers(0, 2**32))
+def test_any_split_gives_the_same_requests(start, n, calls, seed):
+    stages = ["gamma:2,1", fanout("exp:1", calls, k=max(1, calls // 2))]
+    whole = totals(stages, n=start + n, seed=seed)
+    part = totals(stages, n=n, seed=seed, start=start)
+    assert np.array_equal(whole[start:], part)
 
 
 def test_budget_summary_covers_the_exact_answers():

@@ -3,6 +3,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qsmcore.latency import correct_coordinated_omission, corrected_percentiles, percentiles
 
@@ -17,6 +19,26 @@ def reference_correction(values, interval):
             out.append(missing)
             missing -= interval
     return out
+
+
+def python_package_correction(values, interval):
+    """The ``hdrhistogram`` package's record_corrected_value loop, written out."""
+    out = []
+    for v in values:
+        while True:
+            out.append(v)
+            if v <= interval:
+                break
+            v -= interval
+    return out
+
+
+@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=50), st.integers(1, 10**5))
+def test_both_rules_equal_their_loops_on_integers(values, interval):
+    ref = correct_coordinated_omission(values, interval).tolist()
+    assert ref == reference_correction([float(v) for v in values], float(interval))
+    py = correct_coordinated_omission(values, interval, rule="python").tolist()
+    assert py == python_package_correction([float(v) for v in values], float(interval))
 
 
 def test_known_answers():
