@@ -23,37 +23,49 @@ namespace qsm::latency {
 inline constexpr uint64_t kBudgetGrain = 4096;
 
 // Adds stage s's latency of requests [begin, end) (0-based in out) to out.
+// Variates are drawn 16 at a time into a local array (a tight loop over a local
+// copy of the Dist, which no store to out can alias), then fed to the selection.
 template <DistKind K>
 void stage_range(const Stage& st, uint32_t s, uint32_t n_stages, uint64_t key, uint64_t start,
                  uint64_t begin, uint64_t end, double* out, double* per_stage, double* scratch,
                  PhiloxBatchFn batch_fn) {
+  const Dist d = st.dist;
   const uint64_t calls = st.calls;
   uint64_t r = begin;
   uint32_t j = 0;
   KthSmallest acc(st, scratch);
-  auto feed = [&](double x) {
-    acc.push(x, j);
-    if (++j == calls) {
-      const double v = acc.result();
-      if (per_stage != nullptr) per_stage[r * n_stages + s] = v;
-      out[r] += v;
-      ++r;
-      j = 0;
+  auto feed = [&](const double* xs, int count) {
+    for (int q = 0; q < count; ++q) {
+      acc.push(xs[q], j);
+      if (++j == calls) {
+        const double v = acc.result();
+        if (per_stage != nullptr) per_stage[r * n_stages + s] = v;
+        out[r] += v;
+        ++r;
+        j = 0;
+      }
     }
   };
   uint64_t f = (start + begin) * calls;
   const uint64_t f_end = (start + end) * calls;
+  double xs[kPhiloxBatch];
   PhiloxBatch batch;
   for (; f + kPhiloxBatch <= f_end; f += kPhiloxBatch) {
-    batch_fn(key, s, f, batch);
-    for (int q = 0; q < kPhiloxBatch; ++q) {
-      DrawRng rng(key, f + q, s, batch.block(q));
-      feed(sample_as<K>(st.dist, rng));
+    if constexpr (K == DistKind::Deterministic) {
+      for (int q = 0; q < kPhiloxBatch; ++q) xs[q] = d.p[0];
+    } else {
+      batch_fn(key, s, f, batch);
+      for (int q = 0; q < kPhiloxBatch; ++q) {
+        DrawRng rng(key, f + q, s, batch.block(q));
+        xs[q] = sample_as<K>(d, rng);
+      }
     }
+    feed(xs, kPhiloxBatch);
   }
   for (; f < f_end; ++f) {
     DrawRng rng(key, f, s);
-    feed(sample_as<K>(st.dist, rng));
+    xs[0] = sample_as<K>(d, rng);
+    feed(xs, 1);
   }
 }
 
