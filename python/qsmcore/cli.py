@@ -18,6 +18,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(sketch_app, name="sketch")
+app.add_typer(__import__("qsmcore._cli_latency", fromlist=["app"]).app, name="latency")
 console = Console()
 
 
