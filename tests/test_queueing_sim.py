@@ -110,6 +110,27 @@ def test_two_class_priority_covers_exact():
     covers((r, "utilization"), 0.7)
 
 
+def test_priority_with_capacity_keeps_the_mmck_totals():
+    # With equal exponential service the number in system does not depend on the
+    # order of service, so two priority classes sharing K = 5 places lose customers
+    # exactly as M/M/1/5 at the total rate does.
+    r = Q.simulate(
+        ["exp:0.4", "exp:0.5"],
+        ["exp:1", "exp:1"],
+        capacity=5,
+        customers=200_000,
+        replications=10,
+        seed=6,
+    )
+    exact = Q.mmck(0.9, 1.0, 1, 5)
+    covers(r.blocking, exact.blocking)
+    covers((r, "number_in_system"), exact.number_in_system)
+    covers((r, "throughput"), exact.throughput)
+    assert r.classes[0].wait.mean < r.wait.mean < r.classes[1].wait.mean
+    lost = sum(c.per_replication[:, COLUMNS.index("blocked")] for c in r.classes)
+    np.testing.assert_array_equal(lost, r.column("blocked"))
+
+
 def test_mixed_service_priority_covers_exact():
     services = ["det:0.5", "lognormal:mean=1,scv=2"]
     r = Q.simulate(["exp:0.5", "exp:0.4"], services, customers=300_000, replications=10, seed=9)
