@@ -45,6 +45,7 @@ SUITES: dict[str, Callable[[], list[Suite]]] = {
     "hash": lambda: [("hash64: qsmcore vs xxhash", _hash_suite.run)],
     "sample": lambda: [("random.sample: qsmcore vs numpy.random.Generator", _sample_suite.run)],
     "sketch": _sketch_suites,
+    "latency": lambda: [("latency", importlib.import_module("benchmarks._latency_suite").run)],
     "queue": lambda: [(_queue_suite.TITLE, _queue_suite.run)],
 }
 

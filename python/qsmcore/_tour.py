@@ -14,6 +14,7 @@ from rich.table import Table
 
 import qsmcore
 from qsmcore import random as qrandom
+from qsmcore._cli_latency import tour_section as _latency
 from qsmcore._tour_queue import queueing
 from qsmcore.stats import mean_ci
 
@@ -132,7 +133,14 @@ def _sketches(console: Console) -> None:
     console.print(f"TDigest(100) on 1M lognormal draws: {got} (exact {ref})")
 
 
-SECTIONS: list[Callable[[Console], None]] = [_backends, _hashing, _sampling, _sketches, queueing]
+SECTIONS: list[Callable[[Console], None]] = [
+    _backends,
+    _hashing,
+    _sampling,
+    _sketches,
+    _latency,
+    queueing,
+]
 
 
 def run(console: Console) -> None:

@@ -139,6 +139,32 @@ QSM_HD inline void sys_heap_pop(SysEntry* h, uint64_t& n) {
   if (n > 0) h[i] = last;
 }
 
+// Adds sign * (the part after time t) of one customer's stay, wait and service.
+QSM_HD QSM_FORCEINLINE void add_after(const SysEntry& e, double t, double sign, TimeIntegrals& ti) {
+  if (!(e.dep > t)) return;
+  ti.area_n += sign * (e.dep - t);
+  ti.area_q += sign * (e.start > t ? e.start - t : 0.0);
+  ti.area_busy += sign * (e.dep - (e.start > t ? e.start : t));
+}
+
+// add_after for every customer before `n` (the first n customers; the ring holds
+// the last sys_cap of them ending just before `pos`) still present at time t.
+// Starts never decrease in FIFO, and dep <= start + longest, so the scan back
+// stops at the first customer with start + longest <= t (for one server,
+// departures increase too: at the first dep <= t). False when the ring is too
+// short to reach that customer.
+QSM_HD inline bool window_tail(const FifoScratch& s, uint64_t pos, uint64_t n, bool one_server,
+                               double longest, double t, double sign, TimeIntegrals& ti) {
+  const uint64_t held = n < s.sys_cap ? n : s.sys_cap;
+  for (uint64_t k = 0; k < held; ++k) {
+    pos = pos == 0 ? s.sys_cap - 1 : pos - 1;
+    const SysEntry& e = s.sys[pos];
+    if (one_server ? !(e.dep > t) : e.start + longest <= t) return true;
+    add_after(e, t, sign, ti);
+  }
+  return held == n;  // all customers seen, or the ring ended too early
+}
+
 }  // namespace fifo_detail
 
 // Runs replication `rep` and writes its row (row_width(m.nq) doubles).
@@ -155,15 +181,17 @@ QSM_HD inline int32_t run_fifo_replication(const FifoModel& m, Draws& draws, Fif
   }
   CustomerStats stats(s.hist, s.hist + kBuckets);
   TimeIntegrals ti;
-  // The in-system set is a ring in arrival order unless the capacity check needs
-  // an exact count with c > 1 (then a heap on departures). With one server the
-  // ring's departures increase, so popping its front keeps the count exact; with
-  // c > 1 and no capacity the ring may keep a few departed customers behind a
-  // long service, which the window corrections skip (they test dep > T).
-  const bool ring = c == 1 || m.capacity == 0;
+  // Who is in the system matters only for the capacity check and for the two
+  // window corrections. With a capacity it is kept exactly: a ring in arrival
+  // order for one server (its departures increase, so popping the front is
+  // exact), a min-heap on departures for c > 1. Without one the station only
+  // writes (dep, start) of the last sys_cap customers into a ring, no popping,
+  // and the corrections scan it backwards (window_tail below).
+  const bool history = m.capacity == 0;
+  const bool ring = !history && c == 1;
   const bool scan = c <= kScanServers;  // else the server heap
-  uint64_t head = 0, count = 0;
-  double a = 0.0, t0 = 0.0;
+  uint64_t head = 0, count = 0, pos = 0;
+  double a = 0.0, t0 = 0.0, longest = 0.0;  // longest service so far
   int32_t status = kFifoOk;
 
   for (uint64_t i = 0; i < m.customers; ++i) {
@@ -173,18 +201,20 @@ QSM_HD inline int32_t run_fifo_replication(const FifoModel& m, Draws& draws, Fif
         head = head + 1 == s.sys_cap ? 0 : head + 1;
         --count;
       }
-    } else {
+    } else if (!history) {
       while (count > 0 && s.sys[0].dep <= a) sys_heap_pop(s.sys, count);
     }
     const bool measured = i >= m.warmup;
     if (i == m.warmup) {  // the window opens: count the stay after T0 of those present
       t0 = a;
-      for (uint64_t k = 0; k < count; ++k) {
-        const SysEntry& e = s.sys[ring ? (head + k) % s.sys_cap : k];
-        if (!(e.dep > t0)) continue;
-        ti.area_n += e.dep - t0;
-        ti.area_q += e.start > t0 ? e.start - t0 : 0.0;
-        ti.area_busy += e.dep - (e.start > t0 ? e.start : t0);
+      if (history) {
+        if (!window_tail(s, pos, i, c == 1, longest, t0, +1.0, ti)) {
+          status = kFifoOverflow;
+          break;
+        }
+      } else {
+        for (uint64_t k = 0; k < count; ++k)
+          add_after(s.sys[ring ? (head + k) % s.sys_cap : k], t0, +1.0, ti);
       }
     }
     if (m.capacity != 0 && count >= m.capacity) {
@@ -196,7 +226,7 @@ QSM_HD inline int32_t run_fifo_replication(const FifoModel& m, Draws& draws, Fif
       }
       continue;
     }
-    if (count == s.sys_cap) {
+    if (!history && count == s.sys_cap) {
       status = kFifoOverflow;
       break;
     }
@@ -216,7 +246,11 @@ QSM_HD inline int32_t run_fifo_replication(const FifoModel& m, Draws& draws, Fif
       s.free_time[server] = dep;
     else
       server_replace_top(s.free_time, s.free_id, c, dep, server);
-    if (ring) {
+    if (history) {
+      s.sys[pos] = SysEntry{dep, start};
+      pos = pos + 1 == s.sys_cap ? 0 : pos + 1;
+      longest = service > longest ? service : longest;
+    } else if (ring) {
       uint64_t tail = head + count;
       if (tail >= s.sys_cap) tail -= s.sys_cap;
       s.sys[tail] = SysEntry{dep, start};
@@ -238,17 +272,15 @@ QSM_HD inline int32_t run_fifo_replication(const FifoModel& m, Draws& draws, Fif
     }
   }
 
-  if (status == kFifoOk) {
-    const double t1 = a;  // the window closes: remove what lies beyond T1
-    for (uint64_t k = 0; k < count; ++k) {
-      const SysEntry& e = s.sys[ring ? (head + k) % s.sys_cap : k];
-      if (e.dep > t1) {
-        ti.area_n -= e.dep - t1;
-        ti.area_busy -= e.dep - (e.start > t1 ? e.start : t1);
-      }
-      if (e.start > t1) ti.area_q -= e.start - t1;
+  if (status == kFifoOk) {  // the window closes at T1: remove what lies beyond it
+    const double t1 = a;
+    if (history) {
+      if (!window_tail(s, pos, m.customers, c == 1, longest, t1, -1.0, ti)) status = kFifoOverflow;
+    } else {
+      for (uint64_t k = 0; k < count; ++k)
+        add_after(s.sys[ring ? (head + k) % s.sys_cap : k], t1, -1.0, ti);
     }
-    stats.write_row(ti, t1 - t0, c, m.ps, m.nq, row);
+    if (status == kFifoOk) stats.write_row(ti, t1 - t0, c, m.ps, m.nq, row);
   }
   stats.clear();
   return status;
