@@ -175,7 +175,7 @@ def case_rows(case: QueueCase, n: int, big: int, repeat: int) -> list[Row]:
         shape = f"{REPLICATIONS}×{per:,}"
         rows += [
             Row(label, f"qsmcore {shape}, {threads} threads", None, total, total, t_all,
-                qsmcore_check(r_all, case.exact_wait), [NOTE, COUNTS]),
+                qsmcore_check(r_all, case.exact_wait), [NOTE, COUNTS, versions()]),
             Row(label, f"qsmcore {shape}, threads=1", None, total, total, t_one,
                 qsmcore_check(r_one, case.exact_wait) if same
                 else "DIFFERS from all-threads rows"),
@@ -215,6 +215,13 @@ def run(scale: int, repeat: int) -> list[Row]:
     for case in queue_cases().values():
         rows += case_rows(case, PEER_CUSTOMERS // scale, case.big // scale, repeat)
     return rows
+
+
+def versions() -> str:
+    """The peer versions behind the rows (compare.py's machine table lists only xxhash)."""
+    return f"peers: Ciw {peers.CIW_VERSION or 'not installed'}, " + (
+        f"SimPy {peers.SIMPY_VERSION or 'not installed'}"
+    )
 
 
 def missing_note() -> str | None:
