@@ -5,6 +5,7 @@
     python benchmarks/compare.py sketch    # qsmcore.sketch vs datasketches, datasketch, ... (one
                                            # table per benchmarks/_sketch_<name>_suite.py)
     python benchmarks/compare.py queue     # queueing.simulate / simulate_network vs Ciw, SimPy
+    python benchmarks/compare.py latency   # latency budget vs NumPy, CO correction vs hdrhistogram
     python benchmarks/compare.py all --repeat 7 --json results.json
     python benchmarks/compare.py all --quick   # sizes ÷ 10, a smoke run
 
@@ -25,7 +26,7 @@ from rich.markup import escape
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import _hash_suite, _peers, _queue_suite, _report, _sample_suite, _timing
+from benchmarks import _hash_suite, _peers, _report, _sample_suite, _timing
 from benchmarks._rows import Row
 
 Suite = tuple[str, Callable[[int, int], list[Row]]]  # (title, run(scale, repeat))
@@ -41,12 +42,18 @@ def _sketch_suites() -> list[Suite]:
     return [(m.TITLE, m.run) for m in mods]
 
 
+def _suite(module: str, title: str | None = None) -> Suite:
+    """A suite module imported only when asked for (the queue peers import Ciw)."""
+    mod = importlib.import_module(f"benchmarks.{module}")
+    return (title or mod.TITLE, mod.run)
+
+
 SUITES: dict[str, Callable[[], list[Suite]]] = {
     "hash": lambda: [("hash64: qsmcore vs xxhash", _hash_suite.run)],
     "sample": lambda: [("random.sample: qsmcore vs numpy.random.Generator", _sample_suite.run)],
     "sketch": _sketch_suites,
-    "latency": lambda: [("latency", importlib.import_module("benchmarks._latency_suite").run)],
-    "queue": lambda: [(_queue_suite.TITLE, _queue_suite.run)],
+    "latency": lambda: [_suite("_latency_suite", "latency")],
+    "queue": lambda: [_suite("_queue_suite")],
 }
 
 
@@ -66,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     console.print(_report.machine_table(facts))
     if _peers.xxhash is None and args.suite in ("hash", "all"):
         console.print(f"[yellow]{escape(_hash_suite.NO_XXHASH)}[/]")
-    if args.suite in ("queue", "all") and (gap := _queue_suite.missing_note()):
-        console.print(f"[yellow]{escape(gap)}[/]")
+    if args.suite in ("queue", "all"):
+        gap = importlib.import_module("benchmarks._queue_suite").missing_note()
+        if gap:
+            console.print(f"[yellow]{escape(gap)}[/]")
     scale = 10 if args.quick else 1
     names = list(SUITES) if args.suite == "all" else [args.suite]
     all_rows: list[Row] = []
