@@ -18,6 +18,9 @@ void register_queue_station(py::module_& m);
 void register_queue_network(py::module_& m);
 void register_latency(py::module_& m);
 
+void register_flow_maxflow(py::module_& m);
+void register_flow_mincost(py::module_& m);
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "qsmcore CPU kernels (private: use the qsmcore package API)";
   register_info(m);
@@ -32,4 +35,6 @@ PYBIND11_MODULE(_core, m) {
   register_queue_station(m);
   register_queue_network(m);
   register_latency(m);
+  register_flow_maxflow(m);
+  register_flow_mincost(m);
 }
