@@ -346,7 +346,7 @@ def write_dimacs(
     if problem not in ("max", "min"):
         raise ValueError(f"{fn}: problem must be 'max' or 'min', got {problem!r}")
     head = [
-        f"c written by qsmcore.flow.write_dimacs",
+        "c written by qsmcore.flow.write_dimacs",
         f"p {problem} {graph.n_nodes} {graph.n_arcs}",
     ]
     if problem == "max":

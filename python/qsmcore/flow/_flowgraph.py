@@ -13,11 +13,11 @@ from qsmcore.flow import _graph
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
-    # A frozen dataclass whose arrays can be written in place is only frozen in name.
-    a = np.ascontiguousarray(a)
-    if a.flags.writeable and a.base is not None:
-        a = a.copy()
-    a.flags.writeable = False
+    # A frozen dataclass whose arrays the caller can still write to is frozen in name
+    # only: keep a private, read-only copy (arrays already read-only are shared).
+    if a.flags.writeable:
+        a = np.array(a, copy=True)
+        a.flags.writeable = False
     return a
 
 
