@@ -109,6 +109,11 @@ def test_networkx_round_trip_keeps_labels_and_values():
         assert back.nodes[lab]["demand"] == g.nodes[lab].get("demand", 0)
     # The same min-cost answer from NetworkX before and after the round trip.
     assert nx.min_cost_flow_cost(back) == nx.min_cost_flow_cost(g)
+    assert fg.label_of(1) == ("x", 1) and fg.id_of(("x", 1)) == 1
+    with pytest.raises(ValueError, match="label"):
+        fg.id_of("nope")
+    with pytest.raises(ValueError, match="node_id"):
+        fg.label_of(3)
 
 
 def test_networkx_undirected_and_multigraph():
@@ -261,14 +266,29 @@ def test_dimacs_round_trip_property(n, arcs):
     assert read_dimacs(io.StringIO(s.getvalue())) == g
 
 
-def test_dimacs_tolerates_comments_blank_lines_and_crlf():
+@pytest.mark.parametrize("chunk", [None, 1, 2, 3])
+def test_dimacs_tolerates_comments_blank_lines_and_crlf(chunk, monkeypatch):
+    if chunk is not None:
+        monkeypatch.setattr(_dimacs, "_CHUNK", chunk)
     text = (
-        "c a comment\r\n\r\n   \np max 3 2\r\nc another\nn 1 s\nn 3 t\n\n"
+        "c a comment\r\n\r\n   \np max 3 4\r\nc another\nn 1 s\nn 3 t\n\n"
         "a 1 2 5\r\ncomment-like words start with c too\na 2 3 4\n"
+        "\ta\t1 3  007 \r\n  a 3 1 0"  # tabs, leading zeros, no final newline
     )
     g = read_dimacs(io.StringIO(text))
-    assert g == FlowGraph([0, 1], [1, 2], [5, 4], n_nodes=3, source=0, sink=2)
-    assert scipy_max_flow(g) == 4
+    assert g == FlowGraph([0, 1, 0, 2], [1, 2, 2, 0], [5, 4, 7, 0], n_nodes=3, source=0, sink=2)
+    assert scipy_max_flow(g) == 11
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5])
+def test_dimacs_fast_path_equals_line_path(chunk, monkeypatch):
+    g = generators.transportation(3, 4, max_cost=9, seed=1)
+    h = FlowGraph(g.tails, g.heads, g.capacities, costs=g.costs - 5, supplies=g.supplies)
+    s = io.StringIO()
+    write_dimacs(s, h, problem="min")
+    expected = read_dimacs(io.StringIO(s.getvalue()))
+    monkeypatch.setattr(_dimacs, "_CHUNK", chunk)
+    assert read_dimacs(io.StringIO(s.getvalue())) == expected == h
 
 
 def test_dimacs_many_arcs_cross_batches():
@@ -330,7 +350,13 @@ def test_dimacs_many_arcs_cross_batches():
         ("p max 2000000000 0\n", r"line 1: the node count n must be <= 67108864"),
     ],
 )
-def test_dimacs_errors_name_the_line(text, match):
+@pytest.mark.parametrize("chunk", [None, 1, 2])
+def test_dimacs_errors_name_the_line(text, match, chunk, monkeypatch):
+    # chunk: lines per batch. Small batches send the arc lines through the regex fast
+    # path (batches of arc lines only), which must refuse exactly what the line-by-line
+    # path refuses, and name the same line.
+    if chunk is not None:
+        monkeypatch.setattr(_dimacs, "_CHUNK", chunk)
     with pytest.raises(ValueError, match=match):
         read_dimacs(io.StringIO(text))
 

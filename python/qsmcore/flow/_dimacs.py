@@ -29,9 +29,10 @@ and the arc arrays grow with the lines actually read, never with the claimed m.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 import numpy as np
@@ -43,9 +44,23 @@ from qsmcore.flow._flowgraph import FlowGraph
 # are allocated per node (8 bytes each), so 2**26 nodes is at most 512 MiB.
 DEFAULT_MAX_NODES = 2**26
 _CHUNK = 1 << 16  # arc lines converted to NumPy per batch (bounds the str overhead)
-_DIGITS = 18  # at most 18 decimal digits: every such value is < 10**18 < 2**62
+# Words have at most 18 decimal digits: every such value is < 10**18 < 2**62.
 _UINT = re.compile(r"[0-9]{1,18}")
 _SINT = re.compile(r"-?[0-9]{1,18}")
+
+_WORD = "[0-9]{1,18} "
+_ARC_BATCH = {
+    "max": re.compile(f"(?:a {_WORD * 3})*"),
+    "min": re.compile(f"(?:a {_WORD * 4}-?{_WORD})*"),
+}
+
+# A batch of arc lines: "a" and its numbers with blanks between, any line ending.
+# Possessive quantifiers (Python >= 3.11) never backtrack: one linear scan.
+_NUM = r"[ \t]++[0-9]{1,18}+"
+_ARC_BLOCK = {
+    "max": re.compile(rf"(?:[ \t]*+a{_NUM}{_NUM}{_NUM}[ \t\r]*+\n)*+"),
+    "min": re.compile(rf"(?:[ \t]*+a{_NUM}{_NUM}{_NUM}{_NUM}[ \t]++-?[0-9]{{1,18}}+[ \t\r]*+\n)*+"),
+}
 
 _ARC_FIELDS = {
     "max": ("u", "v", "capacity"),
@@ -151,36 +166,17 @@ class _Parser:
         if not self.arc_lines:
             return
         rows = len(self.arc_lines)
-        words = np.array(self.tokens).reshape(rows, self.width)[:, 1:]
-        try:
-            ascii_words = words.astype("S")
-        except UnicodeEncodeError:
+        # One regex over the batch checks every word at C speed (ASCII digits only, at
+        # most 18 of them, a sign only on costs); then NumPy parses the numbers.
+        joined = " ".join(self.tokens) + " "
+        if not _ARC_BATCH[self.problem].fullmatch(joined):  # type: ignore[index]
+            words = np.array(self.tokens).reshape(rows, self.width)[:, 1:]
             self.locate_bad_word(words)
-            raise AssertionError("unreachable") from None  # locate_bad_word raised
-        signed = self.problem == "min"  # the last column (cost) may be negative
-        unsigned = ascii_words[:, :-1] if signed else ascii_words
-        ok = np.char.isdigit(unsigned) & (np.char.str_len(unsigned) <= _DIGITS)
-        values = np.empty(words.shape, dtype=np.int64)
-        if signed:
-            col = ascii_words[:, -1]
-            neg = np.char.startswith(col, b"-")
-            body = np.where(neg, np.char.lstrip(col, b"-"), col)
-            blen = np.char.str_len(body)
-            good = (
-                np.char.isdigit(body)
-                & (blen == np.char.str_len(col) - neg)
-                & (blen >= 1)
-                & (blen <= _DIGITS)
-            )
-            if not (ok.all() and good.all()):
-                self.locate_bad_word(words)
-            values[:, :-1] = unsigned.astype(np.int64)
-            values[:, -1] = np.where(neg, -1, 1) * body.astype(np.int64)
-        else:
-            if not ok.all():
-                self.locate_bad_word(words)
-            values[:] = unsigned.astype(np.int64)
-        self.check_values(values)
+        values = np.fromstring(joined.replace("a", " "), dtype=np.int64, sep=" ")
+        if values.size != rows * (self.width - 1):  # pragma: no cover - the regex forbids it
+            raise AssertionError("DIMACS batch parse lost words")
+        values = values.reshape(rows, self.width - 1)
+        self.check_values(values, self.arc_lines)
         self.chunks.append(values)
         self.tokens.clear()
         self.arc_lines.clear()
@@ -199,13 +195,13 @@ class _Parser:
                     )
         raise AssertionError("no bad word found")  # pragma: no cover
 
-    def check_values(self, v: np.ndarray) -> None:
+    def check_values(self, v: np.ndarray, lines: Sequence[int]) -> None:
         ends = v[:, :2]
         bad = np.flatnonzero(((ends < 1) | (ends > self.n)).any(axis=1))
         if bad.size:
             r = int(bad[0])
             raise _fail(
-                self.arc_lines[r],
+                lines[r],
                 f"arc ends must be node ids in [1, n={self.n}], got {v[r, 0]} -> {v[r, 1]}",
             )
         if self.problem == "min":
@@ -213,7 +209,7 @@ class _Parser:
             if bad.size:
                 r = int(bad[0])
                 raise _fail(
-                    self.arc_lines[r],
+                    lines[r],
                     f"nonzero lower bound {v[r, 2]} on arc {v[r, 0]} -> {v[r, 1]}: only "
                     "l(e) = 0 is supported (shift the bound out first: u'(e) = u(e) - l(e), "
                     "b(u) -= l(e), b(v) += l(e))",
@@ -222,36 +218,62 @@ class _Parser:
     # -------------------------------------------------------------- the file
 
     def run(self, lines: Iterable[str]) -> None:
-        tokens, arc_lines = self.tokens, self.arc_lines
+        it = iter(lines)
         line = 0
-        for line, text in enumerate(lines, 1):
-            parts = text.split()
-            if not parts:
-                continue
-            tag = parts[0]
-            if tag == "a":
-                # The hot path: one split, one length test, two appends per arc.
-                if len(parts) != self.width:
-                    raise self.bad_arc_line(line, parts)
-                self.count += 1
-                if self.count > self.m:
-                    raise _fail(
-                        line, f"more arc lines than m={self.m} (the 'p' line, line {self.p_line})"
-                    )
-                tokens += parts
-                arc_lines.append(line)
-                if len(arc_lines) >= _CHUNK:
-                    self.flush()
-            elif tag[0] == "c":
-                continue
-            elif tag == "p":
-                self.problem_line(line, parts)
-            elif tag == "n":
-                self.node_line(line, parts)
+        while block := list(itertools.islice(it, _CHUNK)):
+            if not self.arc_block(line, block):
+                for text in block:
+                    line += 1
+                    self.one_line(line, text)
             else:
-                raise _fail(line, f"unknown line type {tag!r} (expected c, p, n or a)")
+                line += len(block)
         self.flush()
         self.last_line = line
+
+    def arc_block(self, line: int, block: list[str]) -> bool:
+        """The fast path: a batch made of arc lines only (the body of every real file)
+        is checked by one regex and parsed by NumPy; anything else returns False and
+        goes line by line, which also finds and names any error."""
+        if self.problem is None or self.count + len(block) > self.m:
+            return False
+        text = "".join(block)
+        if not text.endswith("\n"):
+            text += "\n"
+        if not _ARC_BLOCK[self.problem].fullmatch(text):
+            return False
+        self.flush()  # arcs read line by line before this batch keep their order
+        values = np.fromstring(text.replace("a", " "), dtype=np.int64, sep=" ")
+        values = values.reshape(len(block), self.width - 1)
+        self.check_values(values, range(line + 1, line + len(block) + 1))
+        self.chunks.append(values)
+        self.count += len(block)
+        return True
+
+    def one_line(self, line: int, text: str) -> None:
+        parts = text.split()
+        if not parts:
+            return
+        tag = parts[0]
+        if tag == "a":
+            if len(parts) != self.width:
+                raise self.bad_arc_line(line, parts)
+            self.count += 1
+            if self.count > self.m:
+                raise _fail(
+                    line, f"more arc lines than m={self.m} (the 'p' line, line {self.p_line})"
+                )
+            self.tokens += parts
+            self.arc_lines.append(line)
+            if len(self.arc_lines) >= _CHUNK:
+                self.flush()
+        elif tag[0] == "c":
+            return
+        elif tag == "p":
+            self.problem_line(line, parts)
+        elif tag == "n":
+            self.node_line(line, parts)
+        else:
+            raise _fail(line, f"unknown line type {tag!r} (expected c, p, n or a)")
 
     def graph(self) -> FlowGraph:
         end = self.last_line

@@ -161,6 +161,8 @@ def washington_rlg(
     n = r * c + 2
     m = 2 * r + k * r * (c - 1)
     _arc_budget(fn, m, n)
+    if cap * m >= _graph.MAX_TOTAL:
+        raise ValueError(f"{fn}: max_cap·m = {cap * m} would overflow int64 capacity sums")
     rng = check_seed(fn, seed)
     s, t = r * c, r * c + 1
     count = r * (c - 1)
