@@ -7,3 +7,19 @@ Graphs are arc lists: ``tails[i] -> heads[i]`` with integer node ids in
 no useful flow). See ``qsmcore.flow._graph`` for the validation every entry point
 shares.
 """
+
+from qsmcore.flow import generators
+from qsmcore.flow.io import FlowGraph, from_networkx, from_scipy, read_dimacs, write_dimacs
+from qsmcore.flow.traffic import TrafficResult, max_concurrent_flow, min_max_utilization
+
+__all__ = [
+    "FlowGraph",
+    "TrafficResult",
+    "from_networkx",
+    "from_scipy",
+    "generators",
+    "max_concurrent_flow",
+    "min_max_utilization",
+    "read_dimacs",
+    "write_dimacs",
+]
