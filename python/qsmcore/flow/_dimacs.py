@@ -50,8 +50,8 @@ _SINT = re.compile(r"-?[0-9]{1,18}")
 
 _WORD = "[0-9]{1,18} "
 _ARC_BATCH = {
-    "max": re.compile(f"(?:a {_WORD * 3})*"),
-    "min": re.compile(f"(?:a {_WORD * 4}-?{_WORD})*"),
+    "max": re.compile(f"(?:a {_WORD * 3})*+"),
+    "min": re.compile(f"(?:a {_WORD * 4}-?{_WORD})*+"),
 }
 
 # A batch of arc lines: "a" and its numbers with blanks between, any line ending.
