@@ -394,3 +394,17 @@ def test_write_dimacs_bad_input():
         write_dimacs(io.StringIO(), {"tails": [0]})
     with pytest.raises(TypeError, match="target"):
         write_dimacs(3, g)
+
+
+def test_flow_package_imports_without_scipy_or_networkx():
+    # SciPy and NetworkX are optional: only the functions that use them import them.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['scipy'] = None; sys.modules['networkx'] = None\n"
+        "import io, qsmcore.flow as f\n"
+        "g = f.generators.grid(2, 3, seed=0); s = io.StringIO(); f.write_dimacs(s, g)\n"
+        "assert f.read_dimacs(io.StringIO(s.getvalue())) == g\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

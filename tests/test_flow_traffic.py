@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 from scipy.sparse.csgraph import maximum_flow
 
 from qsmcore.flow import TrafficResult, generators, max_concurrent_flow, min_max_utilization
@@ -90,6 +92,37 @@ def test_duality_and_constraints_on_random_instances(seed):
     check_constraints(lam, g.tails, g.heads, caps, pairs, g.n_nodes)
     assert lam.objective == pytest.approx(1 / u.objective, rel=1e-8)
     assert u.utilization.max() == pytest.approx(u.objective, rel=1e-12)
+
+
+@settings(max_examples=60)
+@given(
+    n=st.integers(2, 6),
+    arcs=st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 5), st.floats(0.5, 100)),
+        min_size=1,
+        max_size=14,
+    ),
+    demands=st.lists(
+        st.tuples(st.integers(0, 5), st.integers(1, 5), st.floats(0.1, 50)), min_size=1, max_size=4
+    ),
+)
+def test_duality_property_on_small_graphs(n, arcs, demands):
+    t = np.array([a[0] % n for a in arcs])
+    h = np.array([a[1] % n for a in arcs])
+    c = np.array([a[2] for a in arcs])
+    dem = np.array([(s % n, (s + d) % n, v) for s, d, v in demands if d % n], dtype=float)
+    if dem.size == 0:
+        return
+    u = min_max_utilization(t, h, c, dem, n_nodes=n)
+    lam = max_concurrent_flow(t, h, c, dem, n_nodes=n)
+    if u.status == "infeasible":
+        event("a demand has no path")
+        assert lam.success and lam.objective == 0.0
+        return
+    event("routable")
+    check_constraints(u, t, h, c, dem, n)
+    check_constraints(lam, t, h, c, dem, n)
+    assert lam.objective * u.objective == pytest.approx(1.0, rel=1e-8)
 
 
 @pytest.mark.parametrize("family", ["grid", "rlg"])

@@ -50,8 +50,8 @@ _SINT = re.compile(r"-?[0-9]{1,18}")
 
 _WORD = "[0-9]{1,18} "
 _ARC_BATCH = {
-    "max": re.compile(f"(?:a {_WORD * 3})*"),
-    "min": re.compile(f"(?:a {_WORD * 4}-?{_WORD})*"),
+    "max": re.compile(f"(?:a {_WORD * 3})*+"),
+    "min": re.compile(f"(?:a {_WORD * 4}-?{_WORD})*+"),
 }
 
 # A batch of arc lines: "a" and its numbers with blanks between, any line ending.
@@ -376,7 +376,7 @@ def write_dimacs(
             raise ValueError(f"{fn}: problem='max' needs a graph with source and sink")
         head += [f"n {graph.source + 1} s", f"n {graph.sink + 1} t"]
         cols = (graph.tails + 1, graph.heads + 1, graph.capacities)
-        fmt = "a %d %d %d"
+        fmt = "a {} {} {}"
     else:
         if graph.costs is None:
             raise ValueError(f"{fn}: problem='min' needs a graph with costs")
@@ -388,14 +388,13 @@ def write_dimacs(
             ]
         zero = np.zeros(graph.n_arcs, dtype=np.int64)
         cols = (graph.tails + 1, graph.heads + 1, zero, graph.capacities, graph.costs)
-        fmt = "a %d %d %d %d %d"
+        fmt = "a {} {} {} {} {}"
 
     def pieces() -> Iterator[str]:
         yield "\n".join(head) + "\n"
-        table = np.column_stack(cols)
-        for start in range(0, table.shape[0], _CHUNK):
-            rows = table[start : start + _CHUNK].tolist()
-            yield "\n".join([fmt % tuple(r) for r in rows]) + "\n"
+        for start in range(0, graph.n_arcs, _CHUNK):
+            batch = [c[start : start + _CHUNK].tolist() for c in cols]
+            yield "\n".join(map(fmt.format, *batch)) + "\n"
 
     if isinstance(target, (str, os.PathLike)):
         with open(target, "w", encoding="ascii", newline="\n") as f:

@@ -194,7 +194,8 @@ class FlowGraph:
             other.node_labels,
         )
 
-    __hash__ = None  # type: ignore[assignment]  # equal graphs are mutable-free but arrays do not hash
+    # Equality compares array contents, which a hash would have to read in full: unhashable.
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         parts = [f"n_nodes={self.n_nodes}", f"n_arcs={self.n_arcs}"]

@@ -26,9 +26,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
-from scipy.optimize import linprog
-from scipy.sparse.csgraph import breadth_first_order
 
 from qsmcore.flow import _graph
 
@@ -182,6 +179,9 @@ def _unroutable(
     t: np.ndarray, h: np.ndarray, cap: np.ndarray, n: int, src: np.ndarray, dst: np.ndarray
 ) -> int:
     """The first commodity whose target cannot be reached over arcs of capacity > 0, or -1."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import breadth_first_order
+
     use = cap > 0
     adj = sp.csr_array((np.ones(int(use.sum())), (t[use], h[use])), shape=(n, n))
     reach: dict[int, np.ndarray] = {}
@@ -215,6 +215,11 @@ def _solve(
             f"{MAX_LP_VARIABLES} one LP may have"
         )
     problem = "max_concurrent_flow" if concurrent else "min_max_utilization"
+    try:  # SciPy is an optional dependency of qsmcore; only the LPs need it
+        import scipy.sparse as sp
+        from scipy.optimize import linprog
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(f"{fn} needs SciPy (HiGHS): pip install scipy") from exc
     bad = _unroutable(t, h, cap, n, src, dst)
     if bad >= 0:
         why = f"demand {bad} ({src[bad]} -> {dst[bad]}) has no path of arcs with capacity > 0"
