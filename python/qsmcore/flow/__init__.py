@@ -7,3 +7,7 @@ Graphs are arc lists: ``tails[i] -> heads[i]`` with integer node ids in
 no useful flow). See ``qsmcore.flow._graph`` for the validation every entry point
 shares.
 """
+
+from qsmcore.flow._maxflow import MaxFlowResult, max_flow
+
+__all__ = ["MaxFlowResult", "max_flow"]
