@@ -162,6 +162,4 @@ def max_flow(
     chosen = _auto_method(t, h, n, s, z) if method == "auto" else method
     value, flow, side = _core.flow_max_flow(t, h, c, n, s, z, _KERNEL[chosen])
     cut = np.flatnonzero(side[t] & ~side[h]).astype(np.int64)
-    return MaxFlowResult(
-        value=int(value), flow=flow, source_side=side, cut_arcs=cut, method=chosen
-    )
+    return MaxFlowResult(value=int(value), flow=flow, source_side=side, cut_arcs=cut, method=chosen)
