@@ -277,7 +277,7 @@ def test_bad_input():
         max_flow([0, 1], [1, 2], [3], 0, 2)
     with pytest.raises(ValueError, match="capacities"):
         max_flow([0, 1], [1, 2], [2**61, 2**61], 0, 2)
-    with pytest.raises(TypeError, match="capacities.*[Ss]cale"):
+    with pytest.raises(TypeError, match=r"capacities.*[Ss]cale"):
         max_flow([0, 1], [1, 2], [0.5, 1.0], 0, 2)
     with pytest.raises(TypeError, match="capacities"):
         max_flow([0, 1], [1, 2], [np.nan, 1.0], 0, 2)
