@@ -9,16 +9,19 @@ shares.
 """
 
 from qsmcore.flow import generators
+from qsmcore.flow._maxflow import MaxFlowResult, max_flow
 from qsmcore.flow.io import FlowGraph, from_networkx, from_scipy, read_dimacs, write_dimacs
 from qsmcore.flow.traffic import TrafficResult, max_concurrent_flow, min_max_utilization
 
 __all__ = [
     "FlowGraph",
+    "MaxFlowResult",
     "TrafficResult",
     "from_networkx",
     "from_scipy",
     "generators",
     "max_concurrent_flow",
+    "max_flow",
     "min_max_utilization",
     "read_dimacs",
     "write_dimacs",
