@@ -7,3 +7,19 @@ Graphs are arc lists: ``tails[i] -> heads[i]`` with integer node ids in
 no useful flow). See ``qsmcore.flow._graph`` for the validation every entry point
 shares.
 """
+
+from qsmcore.flow._mincost import (
+    AssignmentResult,
+    InfeasibleFlowError,
+    MinCostFlowResult,
+    assignment,
+    min_cost_flow,
+)
+
+__all__ = [
+    "AssignmentResult",
+    "InfeasibleFlowError",
+    "MinCostFlowResult",
+    "assignment",
+    "min_cost_flow",
+]
