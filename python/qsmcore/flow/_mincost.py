@@ -194,6 +194,8 @@ def min_cost_flow(
     b = _supplies(fn, supplies, n_nodes, top)
     n = b.size
     m = t.size
+    if n + m >= 2**31 - 1:
+        raise ValueError(f"{fn}: n_nodes + number of arcs must be below 2**31 - 1, got {n} + {m}")
     u = _graph.capacities(fn, capacities, m)
     total_cap = int(u.sum()) if m else 0
     c = _graph.costs(fn, costs, m, total_cap)

@@ -48,6 +48,8 @@ struct MinCostFlowOutput {
 
 class NetworkSimplex {
  public:
+  using Id = int32_t;
+
   // tails/heads/cap/cost: m arcs; supply: n nodes. Pointers must stay valid
   // until run() returns; nothing is copied twice.
   NetworkSimplex(int64_t n, int64_t m, const int64_t* tails, const int64_t* heads,
@@ -166,7 +168,7 @@ class NetworkSimplex {
   bool find_entering_arc() {
     int64_t best = 0;
     int64_t count = block_size_;
-    int64_t e = next_arc_;
+    Id e = next_arc_;
     for (int64_t scanned = 0; scanned < m_; ++scanned) {
       const int64_t v = violation(e);
       if (v < best) {
@@ -187,7 +189,7 @@ class NetworkSimplex {
   // Lowest common ancestor of the entering arc's ends, climbing from the
   // deeper-in-subtree-size side (a smaller subtree can't be an ancestor).
   void find_join_node() {
-    int64_t u = source_[in_arc_], v = target_[in_arc_];
+    Id u = source_[in_arc_], v = target_[in_arc_];
     while (u != v) {
       if (succ_num_[u] < succ_num_[v])
         u = parent_[u];
@@ -200,7 +202,7 @@ class NetworkSimplex {
   int64_t residual_against(int64_t u, int8_t dir) const {
     // Residual of u's tree arc when the cycle's flow runs in direction `dir`
     // relative to it: decreasing (flow) or increasing (cap - flow).
-    const int64_t e = pred_[u];
+    const Id e = pred_[u];
     if (pred_dir_[u] == dir) return flow_[e];
     return cap_[e] == kInf ? kInf : cap_[e] - flow_[e];
   }
@@ -219,7 +221,7 @@ class NetworkSimplex {
     delta_ = cap_[in_arc_];
     int result = 0;
     // first side: flow goes down from join to first, decreasing arcs that point up.
-    for (int64_t u = first_; u != join_; u = parent_[u]) {
+    for (Id u = first_; u != join_; u = parent_[u]) {
       const int64_t d = residual_against(u, kUp);
       if (d < delta_) {
         delta_ = d;
@@ -228,7 +230,7 @@ class NetworkSimplex {
       }
     }
     // second side: flow goes up from second to join, decreasing arcs that point down.
-    for (int64_t u = second_; u != join_; u = parent_[u]) {
+    for (Id u = second_; u != join_; u = parent_[u]) {
       const int64_t d = residual_against(u, kDown);
       if (d <= delta_) {
         delta_ = d;
@@ -250,14 +252,14 @@ class NetworkSimplex {
     if (delta_ > 0) {
       const int64_t val = state_[in_arc_] * delta_;
       flow_[in_arc_] += val;
-      for (int64_t u = source_[in_arc_]; u != join_; u = parent_[u])
+      for (Id u = source_[in_arc_]; u != join_; u = parent_[u])
         flow_[pred_[u]] -= pred_dir_[u] * val;
-      for (int64_t u = target_[in_arc_]; u != join_; u = parent_[u])
+      for (Id u = target_[in_arc_]; u != join_; u = parent_[u])
         flow_[pred_[u]] += pred_dir_[u] * val;
     }
     if (change) {
       state_[in_arc_] = kTree;
-      const int64_t out = pred_[u_out_];
+      const Id out = pred_[u_out_];
       state_[out] = flow_[out] == 0 ? kLower : kUpper;
     } else {
       state_[in_arc_] = static_cast<int8_t>(-state_[in_arc_]);
@@ -270,8 +272,8 @@ class NetworkSimplex {
   void update_tree() {
     // Stem w_0 = u_in, w_1 = parent(w_0), ..., w_K = u_out, with the old
     // preorder facts each splice needs (recorded before any pointer changes).
-    int64_t k_max = 0;
-    for (int64_t w = u_in_;; w = parent_[w]) {
+    Id k_max = 0;
+    for (Id w = u_in_;; w = parent_[w]) {
       stem_[k_max] = w;
       stem_last_[k_max] = last_succ_[w];
       stem_prev_[k_max] = rev_thread_[w];
@@ -281,40 +283,40 @@ class NetworkSimplex {
       ++k_max;
     }
     const int64_t size = stem_size_[k_max];
-    const int64_t old_parent = parent_[u_out_];
+    const Id old_parent = parent_[u_out_];
 
     // 1. Unlink S from the thread; fix sizes up to the join, last nodes upward.
     {
-      const int64_t prev = stem_prev_[k_max], next = stem_next_[k_max];
+      const Id prev = stem_prev_[k_max], next = stem_next_[k_max];
       thread_[prev] = next;
       rev_thread_[next] = prev;
-      const int64_t old_last = stem_last_[k_max];
-      for (int64_t a = old_parent; a != -1 && last_succ_[a] == old_last; a = parent_[a])
+      const Id old_last = stem_last_[k_max];
+      for (Id a = old_parent; a != -1 && last_succ_[a] == old_last; a = parent_[a])
         last_succ_[a] = prev;
-      for (int64_t a = old_parent; a != join_; a = parent_[a]) succ_num_[a] -= size;
+      for (Id a = old_parent; a != join_; a = parent_[a]) succ_num_[a] -= size;
     }
 
     // 2. New preorder of S: the old subtree of w_0, then for each k >= 1 the
     // node w_k with its old subtree minus the block of w_{k-1} (at most two
     // contiguous pieces of the old thread).
-    int64_t tail = stem_last_[0];
-    for (int64_t k = 1; k <= k_max; ++k) {
-      const int64_t w = stem_[k];
+    Id tail = stem_last_[0];
+    for (Id k = 1; k <= k_max; ++k) {
+      const Id w = stem_[k];
       thread_[tail] = w;
       rev_thread_[w] = tail;
       tail = stem_prev_[k - 1];                  // piece A: w_k .. node before w_{k-1}
       if (stem_last_[k - 1] != stem_last_[k]) {  // piece B: after w_{k-1}'s block
-        const int64_t b = stem_next_[k - 1];
+        const Id b = stem_next_[k - 1];
         thread_[tail] = b;
         rev_thread_[b] = tail;
         tail = stem_last_[k];
       }
     }
-    const int64_t new_last = tail;
+    const Id new_last = tail;
 
     // 3. Reverse parent / pred along the stem, then attach w_0 to v_in.
-    for (int64_t k = k_max; k >= 1; --k) {
-      const int64_t w = stem_[k], below = stem_[k - 1];
+    for (Id k = k_max; k >= 1; --k) {
+      const Id w = stem_[k], below = stem_[k - 1];
       parent_[w] = below;
       pred_[w] = pred_[below];
       pred_dir_[w] = static_cast<int8_t>(-pred_dir_[below]);
@@ -322,21 +324,21 @@ class NetworkSimplex {
     parent_[u_in_] = v_in_;
     pred_[u_in_] = in_arc_;
     pred_dir_[u_in_] = source_[in_arc_] == u_in_ ? kUp : kDown;
-    for (int64_t k = 0; k <= k_max; ++k) {
+    for (Id k = 0; k <= k_max; ++k) {
       succ_num_[stem_[k]] = k == 0 ? size : size - stem_size_[k - 1];
       last_succ_[stem_[k]] = new_last;
     }
 
     // 4. Splice S right after v_in in the thread.
     {
-      const int64_t next = thread_[v_in_];
+      const Id next = thread_[v_in_];
       thread_[v_in_] = u_in_;
       rev_thread_[u_in_] = v_in_;
       thread_[new_last] = next;
       rev_thread_[next] = new_last;
-      for (int64_t a = v_in_; a != -1 && last_succ_[a] == v_in_; a = parent_[a])
+      for (Id a = v_in_; a != -1 && last_succ_[a] == v_in_; a = parent_[a])
         last_succ_[a] = new_last;
-      for (int64_t a = v_in_; a != join_; a = parent_[a]) succ_num_[a] += size;
+      for (Id a = v_in_; a != join_; a = parent_[a]) succ_num_[a] += size;
     }
 
     // 5. Potentials: tree arcs keep reduced cost 0.
@@ -344,7 +346,7 @@ class NetworkSimplex {
         pred_dir_[u_in_] == kUp ? pi_[v_in_] - cost_[in_arc_] : pi_[v_in_] + cost_[in_arc_];
     const int64_t sigma = target_pi - pi_[u_in_];
     if (sigma != 0) {
-      int64_t x = u_in_;
+      Id x = u_in_;
       for (int64_t i = 0; i < size; ++i, x = thread_[x]) pi_[x] += sigma;
     }
   }
@@ -352,15 +354,19 @@ class NetworkSimplex {
   int64_t n_, m_, root_;
   int64_t art_cost_ = 0;
   int64_t block_size_ = kMinBlock;
-  int64_t next_arc_ = 0;
-  int64_t in_arc_ = 0, join_ = 0, u_in_ = 0, v_in_ = 0, u_out_ = 0, first_ = 0, second_ = 0;
+  Id next_arc_ = 0;
+  Id in_arc_ = 0, join_ = 0, u_in_ = 0, v_in_ = 0, u_out_ = 0, first_ = 0, second_ = 0;
   int64_t delta_ = 0;
 
-  std::vector<int64_t> source_, target_, cap_, cost_, flow_;
+  // Node and arc ids are 32-bit (the caller keeps n + m < 2^31): pricing and the
+  // tree walks are memory bound, and this halves their traffic.
+  std::vector<Id> source_, target_;
+  std::vector<int64_t> cap_, cost_, flow_;
   std::vector<int8_t> state_;
-  std::vector<int64_t> parent_, pred_, thread_, rev_thread_, succ_num_, last_succ_, pi_;
+  std::vector<Id> parent_, pred_, thread_, rev_thread_, succ_num_, last_succ_;
+  std::vector<int64_t> pi_;
   std::vector<int8_t> pred_dir_;
-  std::vector<int64_t> stem_, stem_last_, stem_prev_, stem_next_, stem_size_;
+  std::vector<Id> stem_, stem_last_, stem_prev_, stem_next_, stem_size_;
 };
 
 }  // namespace qsm::flow
