@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 
 #include "common.hpp"
+#include "qsm/flow/mincost_assignment.hpp"
 #include "qsm/flow/mincost_simplex.hpp"
 
 namespace py = pybind11;
@@ -46,4 +47,22 @@ void register_flow_mincost(py::module_& m) {
       },
       py::arg("tails"), py::arg("heads"), py::arg("capacities"), py::arg("costs"),
       py::arg("supplies"));
+  m.def(
+      "mincost_assignment",
+      [](CArray<int64_t> cost) {
+        require(cost.ndim() == 2, "mincost_assignment: cost must be 2-D");
+        const int64_t r = cost.shape(0), k = cost.shape(1);
+        require(r <= k, "mincost_assignment: need rows <= columns");
+        py::array_t<int64_t> col4row(r);
+        int64_t* out = col4row.mutable_data();
+        const int64_t* c = cost.data();
+        bool ok = false;
+        {
+          py::gil_scoped_release release;
+          ok = qsm::flow::assignment_shortest_path(r, k, c, out);
+        }
+        require(ok, "mincost_assignment: no complete assignment exists");
+        return col4row;
+      },
+      py::arg("cost"));
 }

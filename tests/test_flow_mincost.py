@@ -318,6 +318,30 @@ def test_assignment_matches_scipy(rows, cols, maximize, seed, bounds):
     assert r.total_cost == int(cm[r.row_ind, r.col_ind].sum())
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_assignment_kernel_agrees_with_network_simplex(rows, cols, seed):
+    # the same problem as a transportation instance through sink node: two kernels, one optimum.
+    rng = np.random.default_rng(seed)
+    cm = rng.integers(-100, 100, (rows, cols))
+    r, k = min(rows, cols), max(rows, cols)
+    w = cm if rows <= cols else cm.T
+    t = np.concatenate([np.repeat(np.arange(r), k), r + np.arange(k)])
+    h = np.concatenate([r + np.tile(np.arange(k), r), np.full(k, r + k)])
+    b = np.zeros(r + k + 1, dtype=np.int64)
+    b[:r], b[-1] = 1, -r
+    flow = min_cost_flow(t, h, np.ones(t.size), np.concatenate([w.ravel(), np.zeros(k)]), b)
+    assert assignment(cm).total_cost == flow.total_cost
+
+
+def test_assignment_larger_matches_scipy():
+    rng = np.random.default_rng(8)
+    for shape in [(120, 120), (60, 150), (150, 40)]:
+        cm = rng.integers(0, 10**6, shape)
+        ri, ci = linear_sum_assignment(cm)
+        assert assignment(cm).total_cost == int(cm[ri, ci].sum())
+
+
 def test_assignment_integral_floats_and_bad_input():
     assert assignment(np.array([[1.0, 2.0], [3.0, 0.0]])).total_cost == 1
     assert assignment(np.zeros((0, 3))).row_ind.size == 0
@@ -331,3 +355,7 @@ def test_assignment_integral_floats_and_bad_input():
         assignment([[1]], maximize="yes")
     with pytest.raises(ValueError, match="cost_matrix"):
         assignment([[2**60, 1], [1, 1]])
+    with pytest.raises(ValueError, match="cost_matrix"):
+        assignment(np.array([[np.iinfo(np.int64).min, 1], [1, 1]]))
+    with pytest.raises(ValueError, match="cost_matrix"):
+        assignment(np.zeros((2, 2, 2)))
