@@ -269,6 +269,7 @@ def test_infeasible_is_an_error_never_an_answer():
         (([0], [1], [1], [2**59], [0, 0]), {}, ValueError, "costs"),
         (([0], [1], [1], [1], [2**62, -(2**62)]), {}, ValueError, "supplies"),
         (([0], [1], [1], [1], []), {}, ValueError, "supplies"),
+        (([0], [1], [1], [1], [-(2**63), 2**63 - 1]), {}, ValueError, "supplies"),
         (([0], [1], [1], [1], [0, 0]), {"n_nodes": 0}, ValueError, "n_nodes"),
         (([0], [1], [1], [1], [0, 0]), {"n_nodes": 2.0}, TypeError, "n_nodes"),
         (([[0]], [[1]], [1], [1], [0, 0]), {}, ValueError, "tails"),

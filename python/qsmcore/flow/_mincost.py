@@ -45,7 +45,9 @@ class MinCostFlowResult:
     ``flow[e]`` is x_e on input arc e; ``total_cost`` = Σ c_e x_e. The potentials
     satisfy complementary slackness: the reduced cost c_ij + π_i − π_j is ≥ 0 on every
     arc with x_ij < u_ij and ≤ 0 on every arc with x_ij > 0 (so = 0 where
-    0 < x_ij < u_ij). ``pivots`` counts the simplex iterations.
+    0 < x_ij < u_ij). Potentials are not unique (any optimal dual will do; nodes the
+    optimal basis links only through the solver's artificial root can carry large
+    offsets). ``pivots`` counts the simplex iterations.
     """
 
     total_cost: int
@@ -55,7 +57,9 @@ class MinCostFlowResult:
     method: str = "network_simplex"
     pivots: int = 0
 
-    def reduced_costs(self, tails: npt.ArrayLike, heads: npt.ArrayLike, costs: npt.ArrayLike):
+    def reduced_costs(
+        self, tails: npt.ArrayLike, heads: npt.ArrayLike, costs: npt.ArrayLike
+    ) -> np.ndarray:
         """c_ij + π_i − π_j for the given arcs (int64)."""
         t = np.asarray(tails, dtype=np.int64)
         h = np.asarray(heads, dtype=np.int64)
@@ -130,7 +134,7 @@ def _supplies(fn: str, supplies: npt.ArrayLike, n_nodes: int | None, top: int) -
             raise ValueError(
                 f"{fn}: node id {top} is out of range for {b.size} supplies (one per node)"
             )
-    if b.size and float(np.abs(b).astype(np.float64).sum()) >= 2.0**62:
+    if b.size and float(np.abs(b.astype(np.float64)).sum()) >= 2.0**62:
         raise ValueError(f"{fn}: supplies are too large (sum of |b_i| must stay below 2**62)")
     total = int(b.sum())
     if total != 0:
