@@ -23,10 +23,15 @@
 //   thread with its reverse, subtree sizes and the last node of each subtree, so
 //   a pivot touches only the pivot cycle, the moved subtree and the two paths
 //   to the join node; all buffers are allocated once.
+// - after a pivot the potentials of the moved subtree S shift by a constant;
+//   equivalently the rest of the tree shifts by its negative, so the smaller
+//   side is walked (the root's potential then drifts and is re-anchored at 0
+//   whenever it passes 2^58, and before returning).
 //
 // All arithmetic is int64. The caller guarantees (qsmcore.flow validates):
 // capacities >= 0, sum of capacities < 2^62, |cost| * total capacity < 2^62,
-// (max|cost| + 1) * (n + 1) < 2^60 (so potentials and reduced costs fit), and
+// (max|cost| + 1) * (n + 1) < 2^60 (so potentials relative to the root stay below
+// 2^61 in magnitude, and reduced costs, drift included, fit int64), and
 // sum of positive supplies <= total capacity.
 #pragma once
 
@@ -143,6 +148,7 @@ class NetworkSimplex {
         return out;
       }
     }
+    normalize_potentials();  // report pi with the root at 0
     int64_t total = 0;
     for (int64_t e = 0; e < m_; ++e) total += flow_[e] * cost_[e];
     out.total_cost = total;
@@ -157,6 +163,7 @@ class NetworkSimplex {
   static constexpr int8_t kUp = 1, kDown = -1;  // pred arc points to the parent / to the node
   static constexpr int64_t kInf = std::numeric_limits<int64_t>::max();
   static constexpr int64_t kMinBlock = 10;
+  static constexpr int64_t kDrift = int64_t{1} << 58;
 
   // Reduced cost signed so that a negative value means "entering improves".
   int64_t violation(int64_t e) const {
@@ -341,14 +348,30 @@ class NetworkSimplex {
       for (Id a = v_in_; a != join_; a = parent_[a]) succ_num_[a] += size;
     }
 
-    // 5. Potentials: tree arcs keep reduced cost 0.
+    // 5. Potentials: the entering arc's reduced cost must become 0. Shifting S by
+    // sigma or everything else by -sigma gives the same reduced costs; walk the
+    // smaller side (this loop is most of a pivot's time on large sparse graphs).
     const int64_t target_pi =
         pred_dir_[u_in_] == kUp ? pi_[v_in_] - cost_[in_arc_] : pi_[v_in_] + cost_[in_arc_];
     const int64_t sigma = target_pi - pi_[u_in_];
     if (sigma != 0) {
-      Id x = u_in_;
-      for (int64_t i = 0; i < size; ++i, x = thread_[x]) pi_[x] += sigma;
+      const int64_t rest = n_ + 1 - size;
+      if (size <= rest) {
+        Id x = u_in_;
+        for (int64_t i = 0; i < size; ++i, x = thread_[x]) pi_[x] += sigma;
+      } else {
+        Id x = thread_[new_last];  // the thread after S runs through the rest, root included
+        for (int64_t i = 0; i < rest; ++i, x = thread_[x]) pi_[x] -= sigma;
+        // The root's potential now drifts; re-anchor it at 0 long before int64 is at
+        // risk (relative potentials stay below 2^61, see the header comment).
+        if (pi_[root_] > kDrift || pi_[root_] < -kDrift) normalize_potentials();
+      }
     }
+  }
+
+  void normalize_potentials() {
+    const int64_t r = pi_[root_];
+    for (int64_t& p : pi_) p -= r;
   }
 
   int64_t n_, m_, root_;
