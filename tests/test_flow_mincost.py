@@ -170,7 +170,7 @@ def test_costs_near_the_int64_limit_are_certified(n, m, seed):
     # 3-5 make the root's potential drift past 2**58 and be re-anchored mid-run (checked
     # with an instrumented build). The certificate must still hold exactly.
     rng = np.random.default_rng(seed)
-    big = 2**60 // (n + 1) - 2
+    big = min(2**60 // (n + 1), 2**62 // m) - 2  # m arcs of capacity <= 1
     t, h = rng.integers(0, n, m), rng.integers(0, n, m)
     u = rng.integers(0, 2, m)
     c = rng.integers(-big, big, m)
