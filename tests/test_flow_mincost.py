@@ -7,7 +7,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
@@ -239,6 +239,9 @@ def test_feasibility_agrees_with_ortools(inst, extra):
     e[-1] -= e.sum()
     b2 = b + e
     expected = ortools_cost(t, h, u, c, b2)
+    event(
+        "infeasible" if expected is None else "feasible"
+    )  # both occur (see --hypothesis-show-statistics)
     if expected is None:
         with pytest.raises(InfeasibleFlowError, match="infeasible"):
             min_cost_flow(t, h, u, c, b2)
