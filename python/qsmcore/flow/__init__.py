@@ -10,18 +10,30 @@ shares.
 
 from qsmcore.flow import generators
 from qsmcore.flow._maxflow import MaxFlowResult, max_flow
+from qsmcore.flow._mincost import (
+    AssignmentResult,
+    InfeasibleFlowError,
+    MinCostFlowResult,
+    assignment,
+    min_cost_flow,
+)
 from qsmcore.flow.io import FlowGraph, from_networkx, from_scipy, read_dimacs, write_dimacs
 from qsmcore.flow.traffic import TrafficResult, max_concurrent_flow, min_max_utilization
 
 __all__ = [
+    "AssignmentResult",
     "FlowGraph",
+    "InfeasibleFlowError",
     "MaxFlowResult",
+    "MinCostFlowResult",
     "TrafficResult",
+    "assignment",
     "from_networkx",
     "from_scipy",
     "generators",
     "max_concurrent_flow",
     "max_flow",
+    "min_cost_flow",
     "min_max_utilization",
     "read_dimacs",
     "write_dimacs",
