@@ -19,10 +19,15 @@ try:
 except ImportError:  # pragma: no cover - depends on the peers extra
     ort_max_flow = ort_min_cost_flow = None
 try:
+    from ortools.graph.python import linear_sum_assignment as ort_lsa
+except ImportError:  # pragma: no cover - depends on the peers extra
+    ort_lsa = None
+try:
     import scipy.sparse as sp
+    from scipy.optimize import linear_sum_assignment as scipy_lsa
     from scipy.sparse.csgraph import maximum_flow as scipy_maximum_flow
 except ImportError:  # pragma: no cover
-    scipy_maximum_flow = None
+    scipy_maximum_flow = scipy_lsa = None
 try:
     import igraph
 except ImportError:  # pragma: no cover
@@ -152,9 +157,32 @@ def networkx_min_cost(
     return PeerRun(int(cost), t1 - t0, t2 - t1)
 
 
+def scipy_assignment(cost: np.ndarray) -> PeerRun:
+    t0 = _clock()
+    rows, cols = scipy_lsa(cost)
+    t1 = _clock()
+    return PeerRun(int(cost[rows, cols].sum()), 0.0, t1 - t0)
+
+
+def ortools_assignment(cost: np.ndarray) -> PeerRun:
+    # SimpleLinearSumAssignment: left node i, right node j, one arc per matrix cell.
+    t0 = _clock()
+    n_rows, n_cols = cost.shape
+    g = ort_lsa.SimpleLinearSumAssignment()
+    left = np.repeat(np.arange(n_rows, dtype=np.int64), n_cols)
+    right = np.tile(np.arange(n_cols, dtype=np.int64), n_rows)
+    g.add_arcs_with_cost(left, right, cost.ravel())
+    t1 = _clock()
+    status = g.solve()
+    t2 = _clock()
+    if status != g.OPTIMAL:
+        raise RuntimeError(f"OR-Tools SimpleLinearSumAssignment status {status}")
+    return PeerRun(int(g.optimal_cost()), t1 - t0, t2 - t1)
+
+
 MAX_FLOW = {
     "OR-Tools": ortools_max if ort_max_flow else None,
-    "SciPy dinic": scipy_max if scipy_maximum_flow else None,
+    "SciPy": scipy_max if scipy_maximum_flow else None,
     "igraph": igraph_max if igraph else None,
     "PyMaxflow": pymaxflow_max if pymaxflow else None,
     "NetworkX": networkx_max if nx else None,
@@ -162,6 +190,10 @@ MAX_FLOW = {
 MIN_COST = {
     "OR-Tools": ortools_min_cost if ort_min_cost_flow else None,
     "NetworkX": networkx_min_cost if nx else None,
+}
+ASSIGNMENT = {
+    "SciPy": scipy_assignment if scipy_lsa else None,
+    "OR-Tools": ortools_assignment if ort_lsa else None,
 }
 
 

@@ -6,6 +6,8 @@
                                            # table per benchmarks/_sketch_<name>_suite.py)
     python benchmarks/compare.py queue     # queueing.simulate / simulate_network vs Ciw, SimPy
     python benchmarks/compare.py latency   # latency budget vs NumPy, CO correction vs hdrhistogram
+    python benchmarks/compare.py flow      # max-flow, min-cost flow, assignment vs OR-Tools,
+                                           # SciPy, igraph, PyMaxflow, NetworkX
     python benchmarks/compare.py all --repeat 7 --json results.json
     python benchmarks/compare.py all --quick   # sizes ÷ 10, a smoke run
 
@@ -54,6 +56,7 @@ SUITES: dict[str, Callable[[], list[Suite]]] = {
     "sketch": _sketch_suites,
     "latency": lambda: [_suite("_latency_suite", "latency")],
     "queue": lambda: [_suite("_queue_suite")],
+    "flow": lambda: [_suite("_flow_suite")],
 }
 
 
@@ -73,10 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     console.print(_report.machine_table(facts))
     if _peers.xxhash is None and args.suite in ("hash", "all"):
         console.print(f"[yellow]{escape(_hash_suite.NO_XXHASH)}[/]")
-    if args.suite in ("queue", "all"):
-        gap = importlib.import_module("benchmarks._queue_suite").missing_note()
-        if gap:
-            console.print(f"[yellow]{escape(gap)}[/]")
+    for name in ("queue", "flow"):
+        if args.suite in (name, "all"):
+            gap = importlib.import_module(f"benchmarks._{name}_suite").missing_note()
+            if gap:
+                console.print(f"[yellow]{escape(gap)}[/]")
     scale = 10 if args.quick else 1
     names = list(SUITES) if args.suite == "all" else [args.suite]
     all_rows: list[Row] = []

@@ -55,25 +55,39 @@ def max_(
     if g.source is None:
         _fail(f"{file} is not a 'p max' instance (no source and sink)")
     t0 = time.perf_counter()
-    r = max_flow(g.tails, g.heads, g.capacities, g.source, g.sink, n_nodes=g.n_nodes,
-                 method=method)
+    r = max_flow(g.tails, g.heads, g.capacities, g.source, g.sink, n_nodes=g.n_nodes, method=method)
     t_solve = time.perf_counter() - t0
     side = int(np.count_nonzero(r.source_side))
     cut_capacity = int(g.capacities[r.cut_arcs].sum())
     if as_json:
-        print(json.dumps({
-            "file": file, "nodes": g.n_nodes, "arcs": g.n_arcs, "source": g.source + 1,
-            "sink": g.sink + 1, "value": r.value, "method": r.method, "read_s": t_read,
-            "solve_s": t_solve, "source_side_nodes": side, "cut_arcs": int(r.cut_arcs.size),
-            "cut_capacity": cut_capacity,
-        }))
+        print(
+            json.dumps(
+                {
+                    "file": file,
+                    "nodes": g.n_nodes,
+                    "arcs": g.n_arcs,
+                    "source": g.source + 1,
+                    "sink": g.sink + 1,
+                    "value": r.value,
+                    "method": r.method,
+                    "read_s": t_read,
+                    "solve_s": t_solve,
+                    "source_side_nodes": side,
+                    "cut_arcs": int(r.cut_arcs.size),
+                    "cut_capacity": cut_capacity,
+                }
+            )
+        )
         return
     t = Table(title=f"{file}: maximum flow", show_header=False)
     t.add_row("nodes / arcs", f"{g.n_nodes:,} / {g.n_arcs:,}")
     t.add_row("source → sink (1-based)", f"{g.source + 1} → {g.sink + 1}")
     t.add_row("maximum flow", f"[bold]{r.value:,}[/]")
-    t.add_row("minimum cut", f"{r.cut_arcs.size:,} arcs, capacity {cut_capacity:,} "
-              f"(= flow: {'yes' if cut_capacity == r.value else 'NO'})")
+    t.add_row(
+        "minimum cut",
+        f"{r.cut_arcs.size:,} arcs, capacity {cut_capacity:,} "
+        f"(= flow: {'yes' if cut_capacity == r.value else 'NO'})",
+    )
     t.add_row("source side S", f"{side:,} of {g.n_nodes:,} nodes")
     t.add_row("method", r.method)
     t.add_row("time", f"read {t_read * 1e3:.1f} ms, solve {t_solve * 1e3:.1f} ms")
@@ -83,8 +97,9 @@ def max_(
         for col in ("arc", "tail", "head", "capacity"):
             c.add_column(col, justify="right")
         for a in r.cut_arcs[:show_cut].tolist():
-            c.add_row(str(a + 1), str(g.tails[a] + 1), str(g.heads[a] + 1),
-                      f"{int(g.capacities[a]):,}")
+            c.add_row(
+                str(a + 1), str(g.tails[a] + 1), str(g.heads[a] + 1), f"{int(g.capacities[a]):,}"
+            )
         console.print(c)
 
 
@@ -112,10 +127,20 @@ def mincost(
     t_solve = time.perf_counter() - t0
     used = int(np.count_nonzero(r.flow))
     if as_json:
-        print(json.dumps({
-            "file": file, "nodes": g.n_nodes, "arcs": g.n_arcs, "total_cost": r.total_cost,
-            "arcs_with_flow": used, "method": r.method, "read_s": t_read, "solve_s": t_solve,
-        }))
+        print(
+            json.dumps(
+                {
+                    "file": file,
+                    "nodes": g.n_nodes,
+                    "arcs": g.n_arcs,
+                    "total_cost": r.total_cost,
+                    "arcs_with_flow": used,
+                    "method": r.method,
+                    "read_s": t_read,
+                    "solve_s": t_solve,
+                }
+            )
+        )
         return
     t = Table(title=f"{file}: minimum-cost flow", show_header=False)
     t.add_row("nodes / arcs", f"{g.n_nodes:,} / {g.n_arcs:,}")
@@ -129,8 +154,17 @@ def mincost(
 
 # The demo network: the classic six-node example (s, v1..v4, t) of the textbooks.
 DEMO_NAMES = ("s", "v1", "v2", "v3", "v4", "t")
-DEMO_ARCS = [(0, 1, 16), (0, 2, 13), (1, 3, 12), (2, 1, 4), (2, 4, 14), (3, 2, 9), (3, 5, 20),
-             (4, 3, 7), (4, 5, 4)]
+DEMO_ARCS = [
+    (0, 1, 16),
+    (0, 2, 13),
+    (1, 3, 12),
+    (2, 1, 4),
+    (2, 4, 14),
+    (3, 2, 9),
+    (3, 5, 20),
+    (4, 3, 7),
+    (4, 5, 4),
+]
 DEMO_POS = {0: (0, 1), 1: (1, 2), 2: (1, 0), 3: (2, 2), 4: (2, 0), 5: (3, 1)}
 
 
@@ -155,14 +189,35 @@ def draw(t: np.ndarray, h: np.ndarray, c: np.ndarray, r: Any, path: str) -> None
     for a, (u, v) in enumerate(zip(t.tolist(), h.tolist(), strict=True)):
         (x0, y0), (x1, y1) = DEMO_POS[u], DEMO_POS[v]
         color = "tab:red" if a in cut else ("tab:blue" if r.flow[a] else "0.6")
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops=dict(arrowstyle="-|>", color=color, lw=1 + 3 * r.flow[a] / c.max(),
-                                    shrinkA=14, shrinkB=14))
-        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.08, f"{r.flow[a]}/{c[a]}", ha="center",
-                color=color, fontsize=9)
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            arrowprops=dict(
+                arrowstyle="-|>",
+                color=color,
+                lw=1 + 3 * r.flow[a] / c.max(),
+                shrinkA=14,
+                shrinkB=14,
+            ),
+        )
+        ax.text(
+            (x0 + x1) / 2,
+            (y0 + y1) / 2 + 0.08,
+            f"{r.flow[a]}/{c[a]}",
+            ha="center",
+            color=color,
+            fontsize=9,
+        )
     for v, (x, y) in DEMO_POS.items():
-        ax.scatter([x], [y], s=700, color="tab:orange" if r.source_side[v] else "white",
-                   edgecolors="black", zorder=3)
+        ax.scatter(
+            [x],
+            [y],
+            s=700,
+            color="tab:orange" if r.source_side[v] else "white",
+            edgecolors="black",
+            zorder=3,
+        )
         ax.text(x, y, DEMO_NAMES[v], ha="center", va="center", zorder=4)
     ax.set_title(f"maximum flow {r.value} = minimum cut (red arcs); shaded: source side S")
     ax.set_axis_off()
@@ -176,14 +231,18 @@ def demo(
 ) -> None:
     """A small network with its maximum flow and minimum cut (drawn with --plot)."""
     t, h, c, r = demo_flow()
-    tab = Table(title=f"maximum flow s → t = {r.value}; minimum cut capacity = "
-                f"{int(c[r.cut_arcs].sum())}")
+    tab = Table(
+        title=f"maximum flow s → t = {r.value}; minimum cut capacity = {int(c[r.cut_arcs].sum())}"
+    )
     for col in ("arc", "flow / capacity", "in the cut"):
         tab.add_column(col)
     cut = set(r.cut_arcs.tolist())
     for a, (u, v) in enumerate(zip(t.tolist(), h.tolist(), strict=True)):
-        tab.add_row(f"{DEMO_NAMES[u]} → {DEMO_NAMES[v]}", f"{r.flow[a]} / {c[a]}",
-                    "[red]cut[/]" if a in cut else "")
+        tab.add_row(
+            f"{DEMO_NAMES[u]} → {DEMO_NAMES[v]}",
+            f"{r.flow[a]} / {c[a]}",
+            "[red]cut[/]" if a in cut else "",
+        )
     console.print(tab)
     side = [DEMO_NAMES[v] for v in range(len(DEMO_NAMES)) if r.source_side[v]]
     console.print(f"source side S = {{{', '.join(side)}}}")
@@ -199,12 +258,16 @@ def tour_section(out: Console) -> None:
     out.rule("network flow: maximum flow = minimum cut")
     t, h, c, r = demo_flow()
     cut = ", ".join(f"{DEMO_NAMES[t[a]]}→{DEMO_NAMES[h[a]]}" for a in r.cut_arcs.tolist())
-    out.print(f"textbook network: maximum flow {r.value}; minimum cut {{{cut}}} of capacity "
-              f"{int(c[r.cut_arcs].sum())}")
+    out.print(
+        f"textbook network: maximum flow {r.value}; minimum cut {{{cut}}} of capacity "
+        f"{int(c[r.cut_arcs].sum())}"
+    )
     g = generators.grid(500, 500, seed=1)
     t0 = time.perf_counter()
     big = max_flow(g.tails, g.heads, g.capacities, g.source, g.sink, n_nodes=g.n_nodes)
     dt = time.perf_counter() - t0
-    out.print(f"500×500 grid ({g.n_arcs:,} arcs): maximum flow {big.value:,} in {dt * 1e3:.0f} ms "
-              f"({big.method}); cut of {big.cut_arcs.size:,} arcs, capacity "
-              f"{int(g.capacities[big.cut_arcs].sum()):,}. `qsm flow max FILE.dimacs` solves yours.")
+    out.print(
+        f"500×500 grid ({g.n_arcs:,} arcs): maximum flow {big.value:,} in {dt * 1e3:.0f} ms "
+        f"({big.method}); cut of {big.cut_arcs.size:,} arcs, capacity "
+        f"{int(g.capacities[big.cut_arcs].sum()):,}. `qsm flow max FILE.dimacs` solves yours."
+    )
