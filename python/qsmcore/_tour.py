@@ -14,6 +14,7 @@ from rich.table import Table
 
 import qsmcore
 from qsmcore import random as qrandom
+from qsmcore._cli_flow import tour_section as _flow
 from qsmcore._cli_latency import tour_section as _latency
 from qsmcore._tour_queue import queueing
 from qsmcore.stats import mean_ci
@@ -140,6 +141,7 @@ SECTIONS: list[Callable[[Console], None]] = [
     _sketches,
     _latency,
     queueing,
+    _flow,
 ]
 
 

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from qsmcore._cli_flow import app as flow_app
 from qsmcore._cli_latency import app as latency_app
 from qsmcore._cli_queue import app as queue_app
 from qsmcore._cli_sketch import app as sketch_app
@@ -22,6 +23,7 @@ app = typer.Typer(
 app.add_typer(sketch_app, name="sketch")
 app.add_typer(latency_app, name="latency")
 app.add_typer(queue_app, name="queue")
+app.add_typer(flow_app, name="flow")
 console = Console()
 
 
