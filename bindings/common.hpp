@@ -20,6 +20,12 @@ namespace py = pybind11;
 template <class T>
 using CArray = py::array_t<T, py::array::c_style | py::array::forcecast>;
 
+// The const char* overload keeps a check inside a hot loop free of a std::string
+// construction (and heap allocation) per call; build a dynamic message only on failure.
+inline void require(bool ok, const char* message) {
+  if (!ok) throw py::value_error(message);
+}
+
 inline void require(bool ok, const std::string& message) {
   if (!ok) throw py::value_error(message);
 }

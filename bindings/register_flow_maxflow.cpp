@@ -31,8 +31,9 @@ py::tuple max_flow(const CArray<int64_t>& tails, const CArray<int64_t>& heads,
   const int64_t* hp = heads.data();
   const int64_t* cp = caps.data();
   for (int64_t i = 0; i < m; ++i)
-    require(0 <= tp[i] && tp[i] < n && 0 <= hp[i] && hp[i] < n && cp[i] >= 0,
-            "max_flow: arc " + std::to_string(i) + " has a bad node id or capacity");
+    if (!(0 <= tp[i] && tp[i] < n && 0 <= hp[i] && hp[i] < n && cp[i] >= 0))
+      throw py::value_error("max_flow: arc " + std::to_string(i) +
+                            " has a bad node id or capacity");
 
   py::array_t<int64_t> flow(m);
   py::array_t<bool> side(n);

@@ -6,11 +6,16 @@
 // label g, every node above g is cut off from the sink).
 //
 // Two phases. Phase 1 pushes toward the sink and stops with a maximum preflow: its
-// value is the max-flow value and the minimum cut is already found. Phase 2 runs the
-// same engine with the source as the target, returning the excess stranded on the
-// source side; the sink is excluded, and no node holding excess can reach it in the
-// residual graph (that is what a maximum preflow means), so the value is unchanged
-// and the result is a flow.
+// value is the max-flow value and the minimum cut is already found. Phase 2 turns the
+// preflow into a flow by sending the excess stranded on the source side back to the
+// source along the arcs that brought it, as hi_pr's second stage does: a depth-first
+// search backwards along flow-carrying arcs from every node with excess cancels the
+// flow cycles it meets and yields a topological order of the (now acyclic) flow
+// among those nodes; walking that order from the excess end, each node hands its
+// excess to its predecessors by reducing their flow into it. This touches only the
+// ancestors of excess nodes, once each, where rerunning push-relabel toward the
+// source would relabel the whole graph again. Flow into the sink is never reduced,
+// so the value is unchanged.
 #pragma once
 
 #include <algorithm>
@@ -47,9 +52,8 @@ class PushRelabel {
       excess_[g_.head[a]] += c;
     }
     run(t, s);
-    const int64_t value = excess_[t];
-    run(s, t);
-    return value;
+    return_excess(s, t);
+    return excess_[t];
   }
 
  private:
@@ -191,6 +195,98 @@ class PushRelabel {
       cur_[v] = best_arc;
       add_all(v, best);
     }
+  }
+
+  // Phase 2 (see the header comment). A slot b at v brings flow into v when it is the
+  // reverse slot of an input arc u -> v: its residual capacity is that arc's flow.
+  void return_excess(int32_t s, int32_t t) {
+    bool stranded = false;
+    for (int32_t v = 0; v < n_ && !stranded; ++v) stranded = excess_[v] > 0 && v != s && v != t;
+    if (!stranded) return;
+    std::vector<uint8_t> reverse_slot(g_.head.size(), 1);
+    for (const int32_t a : g_.slot)
+      if (a >= 0) reverse_slot[static_cast<size_t>(a)] = 0;
+    auto carries_in = [&](int32_t b) { return reverse_slot[b] && g_.cap[b] > 0; };
+
+    enum : uint8_t { kWhite, kGrey, kBlack };
+    std::vector<uint8_t> color(static_cast<size_t>(n_), kWhite);
+    std::vector<int32_t> via(static_cast<size_t>(n_));  // slot that reached v (at v's parent)
+    std::vector<int32_t>& order = queue_;               // finish order
+    std::vector<int32_t> stack;
+    order.clear();
+    color[s] = color[t] = kBlack;  // never expanded: s absorbs excess, t keeps its inflow
+    for (int32_t v = 0; v < n_; ++v) cur_[v] = g_.first[v];
+
+    for (int32_t root = 0; root < n_; ++root) {
+      if (color[root] != kWhite || excess_[root] == 0) continue;
+      color[root] = kGrey;
+      stack.assign(1, root);
+      while (!stack.empty()) {
+        const int32_t v = stack.back();
+        int32_t& b = cur_[v];
+        const int32_t end = g_.first[v + 1];
+        bool descended = false;
+        for (; b < end; ++b) {
+          if (!carries_in(b)) continue;
+          const int32_t u = g_.head[b];  // flow u -> v
+          if (color[u] == kWhite) {
+            color[u] = kGrey;
+            via[u] = b;
+            stack.push_back(u);
+            descended = true;
+            break;
+          }
+          if (color[u] == kGrey) {
+            cancel_cycle(stack, via, color, u, b);
+            descended = true;  // the stack may have shrunk: resume from its top
+            break;
+          }
+        }
+        if (descended) continue;
+        color[v] = kBlack;
+        order.push_back(v);
+        stack.pop_back();
+      }
+    }
+    // Ancestors finish before descendants: walk from the last finished (nearest the
+    // excess) to the first, pushing each node's excess back into its predecessors.
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+      const int32_t v = *it;
+      int64_t ex = excess_[v];
+      for (int32_t b = g_.first[v]; ex > 0 && b < g_.first[v + 1]; ++b) {
+        if (!carries_in(b)) continue;
+        const int64_t delta = std::min(ex, g_.cap[b]);
+        g_.cap[b] -= delta;
+        g_.cap[g_.rev[b]] += delta;
+        excess_[g_.head[b]] += delta;
+        ex -= delta;
+      }
+      excess_[v] = ex;
+    }
+  }
+
+  // The stack holds a path of flow arcs read backwards (each node's predecessor sits
+  // above it) and slot b at the top node v carries flow from u, already on the stack:
+  // a flow cycle u -> ... -> v -> u... Cancel its bottleneck (excesses unchanged),
+  // then unwind the stack to below the lowest arc that emptied, making the unwound
+  // nodes white again so later searches can revisit them along their remaining arcs.
+  void cancel_cycle(std::vector<int32_t>& stack, const std::vector<int32_t>& via,
+                    std::vector<uint8_t>& color, int32_t u, int32_t b) {
+    size_t k = stack.size() - 1;
+    while (stack[k] != u) --k;  // stack[k..top]: u, then its predecessors along the cycle
+    int64_t delta = g_.cap[b];
+    for (size_t i = k + 1; i < stack.size(); ++i) delta = std::min(delta, g_.cap[via[stack[i]]]);
+    g_.cap[b] -= delta;
+    g_.cap[g_.rev[b]] += delta;
+    size_t cut = stack.size();
+    for (size_t i = k + 1; i < stack.size(); ++i) {
+      const int32_t a = via[stack[i]];
+      g_.cap[a] -= delta;
+      g_.cap[g_.rev[a]] += delta;
+      if (g_.cap[a] == 0 && cut == stack.size()) cut = i;
+    }
+    for (size_t i = cut; i < stack.size(); ++i) color[stack[i]] = 0;  // white again
+    stack.resize(cut);
   }
 
   ResidualGraph& g_;
