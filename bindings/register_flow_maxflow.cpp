@@ -52,7 +52,7 @@ py::tuple max_flow(const CArray<int64_t>& tails, const CArray<int64_t>& heads,
       value = qsm::flow::max_flow_bk(g, src, snk);
     for (int64_t i = 0; i < m; ++i) {
       const int32_t a = g.slot[i];
-      fp[i] = a < 0 ? 0 : cp[i] - g.cap[a];
+      fp[i] = a < 0 ? 0 : cp[i] - g.cap(a);
     }
     qsm::flow::residual_reachable(g, src, sp);
   }

@@ -75,7 +75,7 @@ class BoykovKolmogorov {
   // Residual capacity that keeps a tree arc usable: toward the child in the source
   // tree, toward the parent in the sink tree. `a` leaves v.
   bool open(uint8_t tree, int32_t a) const {
-    return tree == kSource ? g_.cap[a] > 0 : g_.cap[g_.rev[a]] > 0;
+    return tree == kSource ? g_.cap(a) > 0 : g_.cap(g_.rev(a)) > 0;
   }
 
   // Grows p's tree over its residual arcs; returns an arc from the source tree to
@@ -85,19 +85,19 @@ class BoykovKolmogorov {
     const int32_t end = g_.first[p + 1];
     for (int32_t a = pos_[p]; a < end; ++a) {
       if (!open(x, a)) continue;
-      const int32_t q = g_.head[a];
+      const int32_t q = g_.head(a);
       if (tree_[q] == kFree) {
         tree_[q] = x;
-        parent_[q] = g_.rev[a];
+        parent_[q] = g_.rev(a);
         ts_[q] = ts_[p];
         dist_[q] = dist_[p] + 1;
         activate(q);
       } else if (tree_[q] != x) {
         pos_[p] = a;
-        return x == kSource ? a : g_.rev[a];
+        return x == kSource ? a : g_.rev(a);
       } else if (ts_[q] <= ts_[p] && dist_[q] > dist_[p]) {
         // q can hang below p, nearer its terminal.
-        parent_[q] = g_.rev[a];
+        parent_[q] = g_.rev(a);
         ts_[q] = ts_[p];
         dist_[q] = dist_[p] + 1;
       }
@@ -107,27 +107,27 @@ class BoykovKolmogorov {
   }
 
   int64_t augment(int32_t e) {
-    int64_t delta = g_.cap[e];
-    for (int32_t v = g_.tail(e); parent_[v] != kTerminal; v = g_.head[parent_[v]])
-      delta = std::min(delta, g_.cap[g_.rev[parent_[v]]]);
-    for (int32_t v = g_.head[e]; parent_[v] != kTerminal; v = g_.head[parent_[v]])
-      delta = std::min(delta, g_.cap[parent_[v]]);
-    g_.cap[e] -= delta;
-    g_.cap[g_.rev[e]] += delta;
+    int64_t delta = g_.cap(e);
+    for (int32_t v = g_.tail(e); parent_[v] != kTerminal; v = g_.head(parent_[v]))
+      delta = std::min(delta, g_.cap(g_.rev(parent_[v])));
+    for (int32_t v = g_.head(e); parent_[v] != kTerminal; v = g_.head(parent_[v]))
+      delta = std::min(delta, g_.cap(parent_[v]));
+    g_.cap(e) -= delta;
+    g_.cap(g_.rev(e)) += delta;
     for (int32_t v = g_.tail(e); parent_[v] != kTerminal;) {
       const int32_t a = parent_[v];
-      const int32_t next = g_.head[a];
-      g_.cap[g_.rev[a]] -= delta;
-      g_.cap[a] += delta;
-      if (g_.cap[g_.rev[a]] == 0) orphan(v);
+      const int32_t next = g_.head(a);
+      g_.cap(g_.rev(a)) -= delta;
+      g_.cap(a) += delta;
+      if (g_.cap(g_.rev(a)) == 0) orphan(v);
       v = next;
     }
-    for (int32_t v = g_.head[e]; parent_[v] != kTerminal;) {
+    for (int32_t v = g_.head(e); parent_[v] != kTerminal;) {
       const int32_t a = parent_[v];
-      const int32_t next = g_.head[a];
-      g_.cap[a] -= delta;
-      g_.cap[g_.rev[a]] += delta;
-      if (g_.cap[a] == 0) orphan(v);
+      const int32_t next = g_.head(a);
+      g_.cap(a) -= delta;
+      g_.cap(g_.rev(a)) += delta;
+      if (g_.cap(a) == 0) orphan(v);
       v = next;
     }
     return delta;
@@ -156,10 +156,10 @@ class BoykovKolmogorov {
       }
       if (a < 0) return kInf;
       ++d;
-      j = g_.head[a];
+      j = g_.head(a);
     }
     int32_t dd = d;
-    for (j = q; ts_[j] != time_; j = g_.head[parent_[j]]) {
+    for (j = q; ts_[j] != time_; j = g_.head(parent_[j])) {
       ts_[j] = time_;
       dist_[j] = dd--;
     }
@@ -173,9 +173,9 @@ class BoykovKolmogorov {
       const int32_t begin = g_.first[p], end = g_.first[p + 1];
       int32_t best = -1, best_dist = kInf;
       for (int32_t a = begin; a < end; ++a) {
-        const int32_t q = g_.head[a];
+        const int32_t q = g_.head(a);
         // The arc from the candidate parent q to p must be open in p's tree.
-        if (tree_[q] != x || !open(x, g_.rev[a])) continue;
+        if (tree_[q] != x || !open(x, g_.rev(a))) continue;
         const int32_t d = root_distance(q);
         if (d < kInf && d + 1 < best_dist) {
           best_dist = d + 1;
@@ -191,11 +191,11 @@ class BoykovKolmogorov {
       // No parent: p leaves the tree; neighbours that could regrow into it become
       // active, and its children become orphans in turn.
       for (int32_t a = begin; a < end; ++a) {
-        const int32_t q = g_.head[a];
+        const int32_t q = g_.head(a);
         if (tree_[q] != x) continue;
-        if (open(x, g_.rev[a])) activate(q);
+        if (open(x, g_.rev(a))) activate(q);
         const int32_t pa = parent_[q];
-        if (pa >= 0 && g_.head[pa] == p) orphan(q);
+        if (pa >= 0 && g_.head(pa) == p) orphan(q);
       }
       tree_[p] = kFree;
       parent_[p] = kNone;

@@ -29,8 +29,8 @@ inline int64_t max_flow_dinic(ResidualGraph& g, int32_t s, int32_t t) {
       const int32_t v = queue[k];
       if (level[t] >= 0 && level[v] >= level[t]) break;
       for (int32_t a = g.first[v]; a < g.first[v + 1]; ++a) {
-        const int32_t w = g.head[a];
-        if (level[w] < 0 && g.cap[a] > 0) {
+        const int32_t w = g.head(a);
+        if (level[w] < 0 && g.cap(a) > 0) {
           level[w] = level[v] + 1;
           queue.push_back(w);
         }
@@ -46,28 +46,28 @@ inline int64_t max_flow_dinic(ResidualGraph& g, int32_t s, int32_t t) {
     int32_t v = s;
     for (;;) {
       if (v == t) {
-        int64_t delta = g.cap[path[0]];
-        for (const int32_t a : path) delta = std::min(delta, g.cap[a]);
+        int64_t delta = g.cap(path[0]);
+        for (const int32_t a : path) delta = std::min(delta, g.cap(a));
         size_t cut = path.size();
         for (size_t k = 0; k < path.size(); ++k) {
           const int32_t a = path[k];
-          g.cap[a] -= delta;
-          g.cap[g.rev[a]] += delta;
-          if (g.cap[a] == 0 && cut == path.size()) cut = k;
+          g.cap(a) -= delta;
+          g.cap(g.rev(a)) += delta;
+          if (g.cap(a) == 0 && cut == path.size()) cut = k;
         }
         value += delta;
         path.resize(cut);
-        v = cut == 0 ? s : g.head[path.back()];
+        v = cut == 0 ? s : g.head(path.back());
         continue;
       }
       const int32_t end = g.first[v + 1];
       const int32_t next_level = level[v] + 1;
       int32_t a = cur[v];
-      while (a < end && (g.cap[a] == 0 || level[g.head[a]] != next_level)) ++a;
+      while (a < end && (g.cap(a) == 0 || level[g.head(a)] != next_level)) ++a;
       cur[v] = a;
       if (a < end) {
         path.push_back(a);
-        v = g.head[a];
+        v = g.head(a);
         continue;
       }
       if (v == s) break;

@@ -45,11 +45,11 @@ class PushRelabel {
   // Returns the value of a maximum s-t flow and leaves that flow in g.cap.
   int64_t solve(int32_t s, int32_t t) {
     for (int32_t a = g_.first[s]; a < g_.first[s + 1]; ++a) {
-      const int64_t c = g_.cap[a];
+      const int64_t c = g_.cap(a);
       if (c == 0) continue;
-      g_.cap[a] = 0;
-      g_.cap[g_.rev[a]] += c;
-      excess_[g_.head[a]] += c;
+      g_.cap(a) = 0;
+      g_.cap(g_.rev(a)) += c;
+      excess_[g_.head(a)] += c;
     }
     run(t, s);
     return_excess(s, t);
@@ -64,7 +64,7 @@ class PushRelabel {
   void run(int32_t target, int32_t other) {
     target_ = target;
     other_ = other;
-    const int64_t nm = kAlpha * n_ + static_cast<int64_t>(g_.head.size());
+    const int64_t nm = kAlpha * n_ + static_cast<int64_t>(g_.slots());
     global_relabel();
     work_ = 0;
     while (amax_ >= 1) {
@@ -122,8 +122,8 @@ class PushRelabel {
       const int32_t v = queue_[k];
       const int32_t dv = d_[v] + 1;
       for (int32_t a = g_.first[v]; a < g_.first[v + 1]; ++a) {
-        const int32_t u = g_.head[a];
-        if (d_[u] == n_ && u != other_ && g_.cap[g_.rev[a]] > 0) {
+        const int32_t u = g_.head(a);
+        if (d_[u] == n_ && u != other_ && g_.cap(g_.rev(a)) > 0) {
           d_[u] = dv;
           queue_.push_back(u);
         }
@@ -154,13 +154,13 @@ class PushRelabel {
       int32_t a = cur_[v];
       int64_t ex = excess_[v];
       for (; a < end; ++a) {
-        const int64_t c = g_.cap[a];
+        const int64_t c = g_.cap(a);
         if (c == 0) continue;
-        const int32_t w = g_.head[a];
+        const int32_t w = g_.head(a);
         if (d_[w] != dv - 1) continue;
         const int64_t delta = std::min(ex, c);
-        g_.cap[a] = c - delta;
-        g_.cap[g_.rev[a]] += delta;
+        g_.cap(a) = c - delta;
+        g_.cap(g_.rev(a)) += delta;
         if (excess_[w] == 0 && w != target_) activate(w);
         excess_[w] += delta;
         ex -= delta;
@@ -182,8 +182,8 @@ class PushRelabel {
       const int32_t begin = g_.first[v];
       work_ += kBeta + (end - begin);
       for (int32_t b = begin; b < end; ++b) {
-        if (g_.cap[b] > 0 && d_[g_.head[b]] + 1 < best) {
-          best = d_[g_.head[b]] + 1;
+        if (g_.cap(b) > 0 && d_[g_.head(b)] + 1 < best) {
+          best = d_[g_.head(b)] + 1;
           best_arc = b;
         }
       }
@@ -203,10 +203,10 @@ class PushRelabel {
     bool stranded = false;
     for (int32_t v = 0; v < n_ && !stranded; ++v) stranded = excess_[v] > 0 && v != s && v != t;
     if (!stranded) return;
-    std::vector<uint8_t> reverse_slot(g_.head.size(), 1);
+    std::vector<uint8_t> reverse_slot(g_.slots(), 1);
     for (const int32_t a : g_.slot)
       if (a >= 0) reverse_slot[static_cast<size_t>(a)] = 0;
-    auto carries_in = [&](int32_t b) { return reverse_slot[b] && g_.cap[b] > 0; };
+    auto carries_in = [&](int32_t b) { return reverse_slot[b] && g_.cap(b) > 0; };
 
     enum : uint8_t { kWhite, kGrey, kBlack };
     std::vector<uint8_t> color(static_cast<size_t>(n_), kWhite);
@@ -228,7 +228,7 @@ class PushRelabel {
         bool descended = false;
         for (; b < end; ++b) {
           if (!carries_in(b)) continue;
-          const int32_t u = g_.head[b];  // flow u -> v
+          const int32_t u = g_.head(b);  // flow u -> v
           if (color[u] == kWhite) {
             color[u] = kGrey;
             via[u] = b;
@@ -255,10 +255,10 @@ class PushRelabel {
       int64_t ex = excess_[v];
       for (int32_t b = g_.first[v]; ex > 0 && b < g_.first[v + 1]; ++b) {
         if (!carries_in(b)) continue;
-        const int64_t delta = std::min(ex, g_.cap[b]);
-        g_.cap[b] -= delta;
-        g_.cap[g_.rev[b]] += delta;
-        excess_[g_.head[b]] += delta;
+        const int64_t delta = std::min(ex, g_.cap(b));
+        g_.cap(b) -= delta;
+        g_.cap(g_.rev(b)) += delta;
+        excess_[g_.head(b)] += delta;
         ex -= delta;
       }
       excess_[v] = ex;
@@ -274,16 +274,16 @@ class PushRelabel {
                     std::vector<uint8_t>& color, int32_t u, int32_t b) {
     size_t k = stack.size() - 1;
     while (stack[k] != u) --k;  // stack[k..top]: u, then its predecessors along the cycle
-    int64_t delta = g_.cap[b];
-    for (size_t i = k + 1; i < stack.size(); ++i) delta = std::min(delta, g_.cap[via[stack[i]]]);
-    g_.cap[b] -= delta;
-    g_.cap[g_.rev[b]] += delta;
+    int64_t delta = g_.cap(b);
+    for (size_t i = k + 1; i < stack.size(); ++i) delta = std::min(delta, g_.cap(via[stack[i]]));
+    g_.cap(b) -= delta;
+    g_.cap(g_.rev(b)) += delta;
     size_t cut = stack.size();
     for (size_t i = k + 1; i < stack.size(); ++i) {
       const int32_t a = via[stack[i]];
-      g_.cap[a] -= delta;
-      g_.cap[g_.rev[a]] += delta;
-      if (g_.cap[a] == 0 && cut == stack.size()) cut = i;
+      g_.cap(a) -= delta;
+      g_.cap(g_.rev(a)) += delta;
+      if (g_.cap(a) == 0 && cut == stack.size()) cut = i;
     }
     for (size_t i = cut; i < stack.size(); ++i) color[stack[i]] = 0;  // white again
     stack.resize(cut);
