@@ -1,11 +1,13 @@
 // qsmcore.flow.max_flow kernels: builds the residual graph from validated int64 arc
 // arrays, runs the chosen solver without the GIL and returns the value, the flow on
-// every input arc and the source side of the minimum cut.
+// every input arc, the source side of the minimum cut and the arcs that cross it.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common.hpp"
 #include "qsm/flow/maxflow_bk.hpp"
@@ -40,6 +42,7 @@ py::tuple max_flow(const CArray<int64_t>& tails, const CArray<int64_t>& heads,
   int64_t* fp = flow.mutable_data();
   auto* sp = reinterpret_cast<uint8_t*>(side.mutable_data());
   int64_t value = 0;
+  std::vector<int64_t> cut;  // input arcs from the source side to the sink side
   {
     py::gil_scoped_release release;
     auto g = qsm::flow::build_residual(static_cast<int32_t>(n), m, tp, hp, cp);
@@ -55,8 +58,12 @@ py::tuple max_flow(const CArray<int64_t>& tails, const CArray<int64_t>& heads,
       fp[i] = a < 0 ? 0 : cp[i] - g.cap(a);
     }
     qsm::flow::residual_reachable(g, src, sp);
+    for (int64_t i = 0; i < m; ++i)
+      if (sp[tp[i]] && !sp[hp[i]]) cut.push_back(i);
   }
-  return py::make_tuple(value, flow, side);
+  py::array_t<int64_t> cut_arcs(static_cast<py::ssize_t>(cut.size()));
+  std::copy(cut.begin(), cut.end(), cut_arcs.mutable_data());
+  return py::make_tuple(value, flow, side, cut_arcs);
 }
 
 }  // namespace

@@ -160,6 +160,5 @@ def max_flow(
     if not isinstance(method, str) or method not in METHODS:
         raise ValueError(f"max_flow: method must be one of {METHODS}, got {method!r}")
     chosen = _auto_method(t, h, n, s, z) if method == "auto" else method
-    value, flow, side = _core.flow_max_flow(t, h, c, n, s, z, _KERNEL[chosen])
-    cut = np.flatnonzero(side[t] & ~side[h]).astype(np.int64)
+    value, flow, side, cut = _core.flow_max_flow(t, h, c, n, s, z, _KERNEL[chosen])
     return MaxFlowResult(value=int(value), flow=flow, source_side=side, cut_arcs=cut, method=chosen)
