@@ -20,11 +20,14 @@ from qsmcore.reliability._model import (
     vote_gate,
 )
 from qsmcore.reliability._program import Program
+from qsmcore.reliability.network import NetworkReliabilityResult, all_terminal, two_terminal
 
 __all__ = [
     "Component",
     "Gate",
+    "NetworkReliabilityResult",
     "Program",
+    "all_terminal",
     "and_gate",
     "common_cause",
     "compile_structure",
@@ -37,5 +40,6 @@ __all__ = [
     "parallel",
     "series",
     "shared_shock",
+    "two_terminal",
     "vote_gate",
 ]

@@ -19,11 +19,12 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <queue>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace qsm::reliability {
@@ -39,25 +40,84 @@ struct NetworkExactResult {
 
 namespace detail {
 
+constexpr int kMaxFrontier = 30;  // Catalan(30) ~ 4e15 partitions: far beyond memory anyway
 constexpr uint8_t kDead = 254;    // a failed node in the frontier
 constexpr uint8_t kAbsent = 255;  // s or t: not introduced yet
 
-// Key layout: [s_label, t_label, label of frontier position 0, 1, ...].
-inline void canonicalize(std::string& key) {
+// One DP state: b[0] = label of s's component, b[1] = t's, b[2 + i] = label of
+// frontier position i (labels canonical: numbered by first appearance).
+struct Key {
+  uint8_t b[2 + kMaxFrontier];
+};
+
+inline void canonicalize(Key& key, int len) {
   uint8_t map[256];
   std::fill(std::begin(map), std::end(map), kAbsent);
   uint8_t next = 0;
-  for (size_t i = 2; i < key.size(); ++i) {
-    auto l = static_cast<uint8_t>(key[i]);
+  for (int i = 2; i < 2 + len; ++i) {
+    const uint8_t l = key.b[i];
     if (l == kDead) continue;
     if (map[l] == kAbsent) map[l] = next++;
-    key[i] = static_cast<char>(map[l]);
+    key.b[i] = map[l];
   }
-  for (size_t i = 0; i < 2; ++i) {
-    auto l = static_cast<uint8_t>(key[i]);
-    if (l != kAbsent) key[i] = static_cast<char>(map[l]);
-  }
+  for (int i = 0; i < 2; ++i)
+    if (key.b[i] != kAbsent) key.b[i] = map[key.b[i]];
 }
+
+// States of one step: keys and probabilities in insertion order, found through an
+// open-addressing table (linear probing) keyed by the first 2 + len bytes.
+class StateTable {
+ public:
+  void reset(int len) {
+    len_ = len;
+    keys_.clear();
+    probs_.clear();
+    const size_t want = std::max<size_t>(64, 2 * keys_.capacity());
+    if (slots_.size() < want) slots_.assign(std::bit_ceil(want), -1);
+    std::fill(slots_.begin(), slots_.end(), -1);
+  }
+  void add(const Key& key, double p) {
+    if (2 * (keys_.size() + 1) > slots_.size()) grow();
+    const size_t mask = slots_.size() - 1;
+    for (size_t h = hash(key) & mask;; h = (h + 1) & mask) {
+      const int32_t at = slots_[h];
+      if (at < 0) {
+        slots_[h] = static_cast<int32_t>(keys_.size());
+        keys_.push_back(key);
+        probs_.push_back(p);
+        return;
+      }
+      if (std::memcmp(keys_[static_cast<size_t>(at)].b, key.b, static_cast<size_t>(2 + len_)) ==
+          0) {
+        probs_[static_cast<size_t>(at)] += p;
+        return;
+      }
+    }
+  }
+  size_t size() const { return keys_.size(); }
+  const Key& key(size_t i) const { return keys_[i]; }
+  double prob(size_t i) const { return probs_[i]; }
+
+ private:
+  uint64_t hash(const Key& key) const {
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(len_);
+    for (int i = 0; i < 2 + len_; ++i) h = (h ^ key.b[i]) * 0x100000001B3ull;
+    return h ^ (h >> 29);
+  }
+  void grow() {
+    slots_.assign(slots_.size() * 2, -1);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      size_t h = hash(keys_[i]) & mask;
+      while (slots_[h] >= 0) h = (h + 1) & mask;
+      slots_[h] = static_cast<int32_t>(i);
+    }
+  }
+  int len_ = 0;
+  std::vector<Key> keys_;
+  std::vector<double> probs_;
+  std::vector<int32_t> slots_;
+};
 
 }  // namespace detail
 
@@ -139,113 +199,141 @@ inline NetworkExactResult network_reliability_exact(int32_t n, int64_t m, const 
 
   std::vector<int32_t> frontier;  // node at each key position (after the 2-byte header)
   std::vector<int32_t> pos(static_cast<size_t>(n), -1);
-  std::unordered_map<std::string, double> states, next;
-  states.emplace(std::string{static_cast<char>(kAbsent), static_cast<char>(kAbsent)}, 1.0);
+  detail::StateTable states, next;
+  states.reset(0);
+  {
+    detail::Key start{};
+    start.b[0] = start.b[1] = kAbsent;
+    states.add(start, 1.0);
+  }
   double success = 0.0, failure = 0.0;
   int32_t introduced = 0;
 
-  auto add = [&](std::string key, double p) {
-    detail::canonicalize(key);
-    next[key] += p;
-  };
-
+  // One pass per edge: every state branches on its new end points (alive or dead) and
+  // on the edge (fails or joins), then the end points whose last edge this was leave
+  // the frontier, and the successor goes into the next table.
   for (size_t k = 0; k < order_edges.size(); ++k) {
     const int64_t e = order_edges[k];
     const auto u = static_cast<int32_t>(eu[e]), v = static_cast<int32_t>(ev[e]);
-    // 1. Introduce new end points (a fresh singleton label, or dead).
+    const int len0 = static_cast<int>(frontier.size());
+    int fresh[2] = {-1, -1};  // key positions of nodes introduced by this edge
+    int n_fresh = 0;
     for (const int32_t w : {u, v}) {
       if (pos[static_cast<size_t>(w)] >= 0) continue;
       pos[static_cast<size_t>(w)] = static_cast<int32_t>(frontier.size());
       frontier.push_back(w);
+      fresh[n_fresh++] = 2 + pos[static_cast<size_t>(w)];
       ++introduced;
-      const double down = (two && w != s && w != t) ? node_q[w] : 0.0;
-      next.clear();
-      for (const auto& [key, p] : states) {
-        std::string alive = key;
-        const auto fresh = static_cast<char>(250);  // canonicalize renumbers it
-        alive.push_back(fresh);
-        if (two && w == s) alive[0] = fresh;
-        if (two && w == t) alive[1] = fresh;
-        if (down < 1.0) add(alive, p * (1.0 - down));
-        if (down > 0.0) {
-          std::string dead = key;
-          dead.push_back(static_cast<char>(kDead));
-          add(dead, p * down);
-        }
-      }
-      states.swap(next);
     }
-    out.max_frontier = std::max(out.max_frontier, static_cast<int32_t>(frontier.size()));
-    if (frontier.size() > 240)  // labels are bytes, 250..255 reserved
-      throw std::length_error("network_reliability_exact: the frontier exceeds 240 nodes");
-    // 2. The edge fails, or works and joins its end points' components.
+    const int len1 = static_cast<int>(frontier.size());
+    if (len1 > detail::kMaxFrontier)
+      throw std::length_error("network_reliability_exact: the frontier exceeds " +
+                              std::to_string(detail::kMaxFrontier) + " nodes");
+    out.max_frontier = std::max(out.max_frontier, len1);
+    double fresh_q[2] = {0.0, 0.0};
+    bool fresh_s[2] = {false, false}, fresh_t[2] = {false, false};
+    for (int f = 0; f < n_fresh; ++f) {
+      const int32_t w = frontier[static_cast<size_t>(fresh[f] - 2)];
+      fresh_q[f] = (two && w != s && w != t) ? node_q[w] : 0.0;
+      fresh_s[f] = two && w == s;
+      fresh_t[f] = two && w == t;
+    }
+    // Leaving nodes, highest key position first so that erasing keeps the others valid.
+    int leave[2] = {-1, -1};
+    int n_leave = 0;
+    for (const int32_t w : {u, v})
+      if (last[static_cast<size_t>(w)] == static_cast<int64_t>(k))
+        leave[n_leave++] = 2 + pos[static_cast<size_t>(w)];
+    if (n_leave == 2 && leave[0] < leave[1]) std::swap(leave[0], leave[1]);
+    const int len2 = len1 - n_leave;
+    next.reset(len2);
+    const bool last_edge = k + 1 == order_edges.size();
+    const int iu = 2 + pos[static_cast<size_t>(u)], iv = 2 + pos[static_cast<size_t>(v)];
     const double qe = edge_q[e];
-    const size_t iu = 2 + static_cast<size_t>(pos[static_cast<size_t>(u)]);
-    const size_t iv = 2 + static_cast<size_t>(pos[static_cast<size_t>(v)]);
-    next.clear();
-    for (const auto& [key, p] : states) {
-      const auto lu = static_cast<uint8_t>(key[iu]), lv = static_cast<uint8_t>(key[iv]);
-      const bool joinable = lu != kDead && lv != kDead && lu != lv;
-      if (!joinable) {  // the edge changes nothing
-        next[key] += p;
-        continue;
+
+    // Finishes one successor: the leaving nodes go, then absorb or store it.
+    auto finish = [&](detail::Key key, double p) {
+      if (two && key.b[0] != kAbsent && key.b[0] == key.b[1]) {
+        success += p;  // s and t joined
+        return;
       }
-      if (qe > 0.0) next[key] += p * qe;
-      if (qe < 1.0) {
-        const double pe = 1.0 - qe;
-        std::string joined = key;
-        for (size_t i = 0; i < joined.size(); ++i)
-          if (static_cast<uint8_t>(joined[i]) == lv) joined[i] = static_cast<char>(lu);
-        if (two && joined[0] == joined[1] && static_cast<uint8_t>(joined[0]) != kAbsent) {
-          success += p * pe;  // s and t joined: absorbed
-          continue;
-        }
-        add(joined, p * pe);
-      }
-    }
-    states.swap(next);
-    // 3. Nodes whose last edge this was leave the frontier.
-    for (const int32_t w : {u, v}) {
-      if (last[static_cast<size_t>(w)] != static_cast<int64_t>(k) ||
-          pos[static_cast<size_t>(w)] < 0)
-        continue;
-      const size_t iw = 2 + static_cast<size_t>(pos[static_cast<size_t>(w)]);
-      next.clear();
-      for (const auto& [key, p] : states) {
-        const auto lw = static_cast<uint8_t>(key[iw]);
+      int len = len1;
+      for (int li = 0; li < n_leave; ++li) {
+        const int iw = leave[li];
+        const uint8_t lw = key.b[iw];
         bool shared = lw == kDead;
-        for (size_t i = 2; i < key.size() && !shared; ++i)
-          shared = i != iw && static_cast<uint8_t>(key[i]) == lw;
+        for (int i = 2; i < 2 + len && !shared; ++i) shared = i != iw && key.b[i] == lw;
         if (!shared) {  // w's component closes for good
           if (two) {
-            if (static_cast<uint8_t>(key[0]) == lw || static_cast<uint8_t>(key[1]) == lw) {
+            if (key.b[0] == lw || key.b[1] == lw) {
               failure += p;  // s or t cut off from the other
-              continue;
+              return;
             }
           } else {
-            if (frontier.size() == 1 && introduced == n)
-              success += p;  // the last one
+            if (len == 1 && introduced == n && last_edge)
+              success += p;  // the last node: everything was one component
             else
-              failure += p;  // any other closing component leaves a node unconnected
-            continue;
+              failure += p;  // a closed component leaves some node unconnected
+            return;
           }
         }
-        std::string rest = key;
-        rest.erase(iw, 1);
-        add(rest, p);
+        std::memmove(key.b + iw, key.b + iw + 1, static_cast<size_t>(2 + len - iw - 1));
+        --len;
       }
-      states.swap(next);
-      frontier.erase(frontier.begin() + static_cast<int64_t>(iw - 2));
-      pos[static_cast<size_t>(w)] = -1;
-      for (size_t i = 0; i < frontier.size(); ++i)
-        pos[static_cast<size_t>(frontier[i])] = static_cast<int32_t>(i);
+      detail::canonicalize(key, len);
+      next.add(key, p);
+    };
+
+    for (size_t i = 0; i < states.size(); ++i) {
+      const double p0 = states.prob(i);
+      // Introduction branches: 2^n_fresh alive/dead combinations.
+      for (int mask = 0; mask < (1 << n_fresh); ++mask) {
+        detail::Key key = states.key(i);
+        for (int f = 0; f < len1 - len0; ++f) key.b[2 + len0 + f] = 0;
+        double p = p0;
+        bool possible = true;
+        for (int f = 0; f < n_fresh; ++f) {
+          const bool dead = (mask >> f) & 1;
+          if (dead) {
+            if (fresh_q[f] == 0.0) possible = false;
+            p *= fresh_q[f];
+            key.b[fresh[f]] = kDead;
+          } else {
+            if (fresh_q[f] == 1.0) possible = false;
+            p *= 1.0 - fresh_q[f];
+            key.b[fresh[f]] = static_cast<uint8_t>(250 - f);  // canonicalize renumbers
+            if (fresh_s[f]) key.b[0] = key.b[fresh[f]];
+            if (fresh_t[f]) key.b[1] = key.b[fresh[f]];
+          }
+        }
+        if (!possible) continue;
+        const uint8_t lu = key.b[iu], lv = key.b[iv];
+        if (lu == kDead || lv == kDead || lu == lv) {  // the edge changes nothing
+          finish(key, p);
+          continue;
+        }
+        if (qe > 0.0) finish(key, p * qe);
+        if (qe < 1.0) {
+          for (int b = 0; b < 2 + len1; ++b)
+            if (key.b[b] == lv) key.b[b] = lu;
+          finish(key, p * (1.0 - qe));
+        }
+      }
     }
+    std::swap(states, next);
+    for (int li = 0; li < n_leave; ++li) {
+      const int32_t w = frontier[static_cast<size_t>(leave[li] - 2)];
+      frontier.erase(frontier.begin() + (leave[li] - 2));
+      pos[static_cast<size_t>(w)] = -1;
+    }
+    for (size_t i = 0; i < frontier.size(); ++i)
+      pos[static_cast<size_t>(frontier[i])] = static_cast<int32_t>(i);
     out.max_states = std::max(out.max_states, static_cast<int64_t>(states.size()));
     if (out.max_states > max_states)
       throw std::length_error("network_reliability_exact: more than " + std::to_string(max_states) +
                               " frontier states");
   }
-  for (const auto& kv : states) failure += kv.second;  // never joined
+  for (size_t i = 0; i < states.size(); ++i) failure += states.prob(i);  // never joined
   out.reliability = success * terminal_factor;
   out.failure = failure * terminal_factor + terminal_down;
   return out;
