@@ -403,3 +403,114 @@ def test_bad_combines():
         combine([a, 3])
     with pytest.raises(TypeError, match="program"):
         monte_carlo("not a program", 10)
+
+
+# --- network reliability ------------------------------------------------------------------
+
+BRIDGE_EDGES = [(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)]
+
+
+def cut_off(n, edges, down, terminals):
+    """Union-find over the edges that are up: are the terminals split?"""
+    parent = list(range(n))
+
+    def find(a):
+        while parent[a] != a:
+            a = parent[a]
+        return a
+
+    for e, (a, b) in enumerate(edges):
+        if not down[e]:
+            parent[find(int(a))] = find(int(b))
+    return len({find(int(t)) for t in terminals}) > 1
+
+
+def connected_exact(n, edges, p_fail, terminals):
+    """P(some terminal cut off from terminals[0]) by enumerating every edge state."""
+    m = len(edges)
+    total = 0.0
+    for state in range(2**m):
+        down = [(state >> e) & 1 for e in range(m)]
+        if cut_off(n, edges, down, terminals):
+            total += math.prod(p_fail[e] if down[e] else 1 - p_fail[e] for e in range(m))
+    return total
+
+
+def test_network_words_match_a_connectivity_check():
+    rng = np.random.default_rng(5)
+    for _ in range(10):
+        n = int(rng.integers(2, 8))
+        m = int(rng.integers(1, 12))
+        edges = rng.integers(0, n, size=(m, 2)).astype(np.int32)
+        p = rng.choice([0.0, 0.3, 0.6, 1.0], size=m)
+        term = np.arange(n, dtype=np.int32) if rng.random() < 0.5 else np.array([0, n - 1])
+        events, top = _core.reliability_network_words(
+            p, edges[:, 0].copy(), edges[:, 1].copy(), n, term.astype(np.int32), 77, 3, 2, 0
+        )
+        down = unpack(events).transpose(0, 2, 1).reshape(-1, m)
+        cut = unpack(top).reshape(-1)
+        for trial in range(0, down.shape[0], 7):
+            assert cut[trial] == cut_off(n, edges, down[trial], term)
+
+
+def test_bridge_two_terminal_closed_form():
+    from qsmcore.reliability import network_reliability_mc
+
+    r = 0.9  # edge reliability; R = 2r^2 + 2r^3 - 5r^4 + 2r^5 (Moore & Shannon)
+    exact_r = 2 * r**2 + 2 * r**3 - 5 * r**4 + 2 * r**5
+    p = np.full(5, 1 - r)
+    assert connected_exact(4, BRIDGE_EDGES, p, [0, 3]) == pytest.approx(1 - exact_r, rel=1e-12)
+    res = network_reliability_mc(4, BRIDGE_EDGES, p, 200_000, terminals=[0, 3], seed=2,
+                                 confidence=0.999)  # fmt: skip
+    assert res.low <= 1 - exact_r <= res.high, res
+
+
+def test_all_terminal_grid_against_enumeration():
+    from qsmcore.reliability import network_reliability_mc
+
+    edges = [(0, 1), (1, 2), (3, 4), (4, 5), (0, 3), (1, 4), (2, 5)]  # 2x3 grid
+    p = np.array([0.1, 0.2, 0.15, 0.05, 0.3, 0.1, 0.2])
+    truth = connected_exact(6, edges, p, range(6))
+    res = network_reliability_mc(6, edges, p, 100_000, seed=4, confidence=0.999)
+    assert res.low <= truth <= res.high, (res, truth)
+    res = network_reliability_mc(6, edges, p, 100_000, seed=4, method="importance",
+                                 confidence=0.999)  # fmt: skip
+    assert res.low <= truth <= res.high, (res, truth)
+
+
+def test_network_rare_event_and_split():
+    from qsmcore.reliability import network_reliability_mc
+
+    ring = [(i, (i + 1) % 6) for i in range(6)]
+    p = np.full(6, 1e-5)
+    truth = connected_exact(6, ring, p, range(6))  # about 15 p^2
+    r = network_reliability_mc(6, ring, p, 100_000, seed=0, method="importance")
+    assert abs(r.probability / truth - 1) < 0.10, (r, truth)
+    whole = network_reliability_mc(6, ring, np.full(6, 0.2), 10_000, seed=3, threads=1)
+    a = network_reliability_mc(6, ring, np.full(6, 0.2), 3_333, seed=3, threads=2)
+    b = network_reliability_mc(6, ring, np.full(6, 0.2), 6_667, seed=3, start=3_333)
+    assert combine([a, b]) == whole
+
+
+@pytest.mark.parametrize(
+    ("kw", "exc", "match"),
+    [
+        ({"n_nodes": 1}, ValueError, "n_nodes"),
+        ({"n_nodes": 2.0}, TypeError, "n_nodes"),
+        ({"edges": [(0, 1, 2)]}, ValueError, "edges"),
+        ({"edges": [(0, 9)]}, ValueError, r"edges\[0\]"),
+        ({"edges": [(0.0, 1.0)]}, TypeError, "edges"),
+        ({"p_fail": [1.2]}, ValueError, r"p_fail\[0\]"),
+        ({"p_fail": [0.1, 0.2]}, ValueError, "p_fail"),
+        ({"terminals": [0]}, ValueError, "terminals"),
+        ({"terminals": [0, 5]}, ValueError, "terminals"),
+        ({"terminals": [1, 1]}, ValueError, "terminals"),
+        ({"trials": -1}, ValueError, "trials"),
+    ],
+)
+def test_network_bad_input(kw, exc, match):
+    from qsmcore.reliability import network_reliability_mc
+
+    args = {"n_nodes": 3, "edges": [(0, 1)], "p_fail": [0.1], "trials": 100, **kw}
+    with pytest.raises(exc, match=match):
+        network_reliability_mc(**args)

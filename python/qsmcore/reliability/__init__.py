@@ -6,10 +6,12 @@ from qsmcore.reliability.montecarlo import (
     importance_bias,
     monte_carlo,
 )
+from qsmcore.reliability.network_mc import network_reliability_mc
 
 __all__ = [
     "MonteCarloResult",
     "combine",
     "importance_bias",
     "monte_carlo",
+    "network_reliability_mc",
 ]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -160,10 +160,20 @@ def _check_bias(bias: Any, p: np.ndarray) -> np.ndarray:
     return q
 
 
-def _run(arrays: tuple[np.ndarray, ...], q: np.ndarray | None, top: int, key: int, **kw: int):
+# runner(q or None, key, start, trials) -> (failures, sum_w, sum_w2): one kernel call
+Runner = Callable[[np.ndarray | None, int, int, int], tuple[int, float, float]]
+
+
+def _program_runner(arrays: tuple[np.ndarray, ...], top: int, threads: int) -> Runner:
     p, op, k, offsets, inputs = arrays
-    q_arr = np.empty(0) if q is None else q
-    return _core.reliability_mc(p, q_arr, op, k, offsets, inputs, top, key, **kw)
+
+    def run(q: np.ndarray | None, key: int, start: int, trials: int):
+        q_arr = np.empty(0) if q is None else q
+        return _core.reliability_mc(
+            p, q_arr, op, k, offsets, inputs, top, key, start=start, trials=trials, threads=threads
+        )
+
+    return run
 
 
 def _pilot_key(seed: SeedLike) -> int:
@@ -183,17 +193,14 @@ def _bias_for(p: np.ndarray, theta: float) -> np.ndarray:
     return q
 
 
-def _default_bias(arrays: tuple[np.ndarray, ...], top: int, pilot_key: int, threads: int):
-    p = arrays[0]
+def _default_bias(run: Runner, p: np.ndarray, pilot_key: int) -> np.ndarray:
     best_q, best_score = p.copy(), math.inf
     n = PILOT_TRIALS
     for theta in (0.0, *THETAS):
         q = _bias_for(p, theta)
         if theta and np.array_equal(q, p):
             continue
-        failures, sw, sw2 = _run(
-            arrays, None if theta == 0.0 else q, top, pilot_key, start=0, trials=n, threads=threads
-        )
+        failures, sw, sw2 = run(None if theta == 0.0 else q, pilot_key, 0, n)
         if theta == 0.0:
             sw = sw2 = float(failures)
         if failures < PILOT_MIN_FAILURES or sw <= 0.0:
@@ -221,7 +228,8 @@ def importance_bias(
     arrays = _mc_input.checked_arrays(program)
     nthreads = _backend.check_threads(threads)
     philox_key(seed)  # validates seed
-    return _default_bias(arrays, int(program.top), _pilot_key(seed), nthreads)
+    run = _program_runner(arrays, int(program.top), nthreads)
+    return _default_bias(run, arrays[0], _pilot_key(seed))
 
 
 def _normal_z(confidence: float) -> float:
@@ -325,26 +333,40 @@ def monte_carlo(
         ``start``, ``seed``, ``confidence``, ``method`` or ``threads``.
     """
     arrays = _mc_input.checked_arrays(program)
+    top = int(program.top)
+    options = _check_options(trials, start, method, confidence, threads)
+    run = _program_runner(arrays, top, options["threads"])
+    return _estimate(run, arrays[0], _mc_input.digest(arrays, top), seed, bias, options)
+
+
+def _check_options(trials: Any, start: Any, method: Any, confidence: Any, threads: Any):
+    """The arguments every Monte Carlo entry point shares, validated."""
     trials = _check_int("trials", trials, 1, MAX_TRIALS)
     start = _check_int("start", start, 0, MAX_TRIALS)
     if not isinstance(method, str) or method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    confidence = _check_confidence(confidence)
-    nthreads = _backend.check_threads(threads)
+    return {
+        "trials": trials,
+        "start": start,
+        "method": method,
+        "confidence": _check_confidence(confidence),
+        "threads": _backend.check_threads(threads),
+    }
+
+
+def _estimate(
+    run: Runner, p: np.ndarray, digest: str, seed: SeedLike, bias: Any, options: dict[str, Any]
+) -> MonteCarloResult:
     key = philox_key(seed)
-    p = arrays[0]
-    top = int(program.top)
-    meta = {"start": start, "key": key, "program_digest": _mc_input.digest(arrays, top)}
-    if method == "naive":
+    trials, start, confidence = options["trials"], options["start"], options["confidence"]
+    meta = {"start": start, "key": key, "program_digest": digest}
+    if options["method"] == "naive":
         if bias is not None:
             raise ValueError('bias is only used by method="importance"; got a bias with "naive"')
-        failures, _, _ = _run(arrays, None, top, key, start=start, trials=trials, threads=nthreads)
+        failures, _, _ = run(None, key, start, trials)
         return _naive_result(int(failures), trials, confidence, bias=None, **meta)
-    if bias is None:
-        q = _default_bias(arrays, top, _pilot_key(seed), nthreads)
-    else:
-        q = _check_bias(bias, p)
-    failures, sw, sw2 = _run(arrays, q, top, key, start=start, trials=trials, threads=nthreads)
+    q = _default_bias(run, p, _pilot_key(seed)) if bias is None else _check_bias(bias, p)
+    failures, sw, sw2 = run(q, key, start, trials)
     if np.array_equal(q, p):  # no event biased: every weight is 1
         sw = sw2 = float(failures)
     q.setflags(write=False)

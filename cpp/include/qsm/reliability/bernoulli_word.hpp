@@ -61,7 +61,7 @@ class BitReservoir {
  public:
   QSM_HD explicit BitReservoir(const DrawRng& rng) : rng_(rng) {}
 
-  // The next n bits (1 <= n <= 64) in the low bits of the result.
+  // The next n bits (0 <= n <= 64) in the low bits of the result.
   QSM_HD QSM_FORCEINLINE uint64_t take(int n) {
     if (avail_ >= n) {
       const uint64_t r = n == 64 ? buf_ : buf_ & ((uint64_t{1} << n) - 1);
@@ -106,17 +106,18 @@ QSM_HD QSM_FORCEINLINE uint64_t bernoulli_word(const BernoulliP& p, BitReservoir
                                                Deposit deposit) {
   if (p.kind == 0) return 0;
   if (p.kind == 1) return ~uint64_t{0};
-  uint64_t undecided = ~uint64_t{0}, failed = 0;
-  for (int j = 1; j <= p.last && undecided != 0; ++j) {
-    const int n = __builtin_popcountll(undecided);
-    const uint64_t r = n == 64 ? bits.take(64) : deposit(bits.take(n), undecided);
-    const bool pj = j >= p.first && ((p.odd >> (p.last - j)) & 1);
-    if (pj) {
-      failed |= undecided & ~r;
-      undecided &= r;
-    } else {
-      undecided &= ~r;
-    }
+  // Position 1 reads one whole word; the loop after it branches only to exit and to
+  // refill the reservoir (position outcomes are coin flips: a branch on them would
+  // mispredict about once per position).
+  uint64_t r = bits.take(64);
+  uint64_t pm = p.first == 1 ? ~uint64_t{0} : 0;  // p_1 as a mask
+  uint64_t failed = ~r & pm;
+  uint64_t undecided = ~(r ^ pm);
+  for (int j = 2; j <= p.last && undecided != 0; ++j) {
+    r = deposit(bits.take(__builtin_popcountll(undecided)), undecided);
+    pm = j >= p.first ? uint64_t{0} - ((p.odd >> (p.last - j)) & 1) : 0;
+    failed |= undecided & ~r & pm;
+    undecided &= ~(r ^ pm);
   }
   return failed;
 }
@@ -133,14 +134,14 @@ struct DepositBmi2 {
 };
 #endif
 
-// BMI2 pdep where the CPU has it (QSM_SIMD=baseline forces the portable loop,
+// BMI2 pdep (and POPCNT) where the CPU has them (QSM_SIMD=baseline forces the portable loop,
 // which the tests use to check that both give the same words).
 inline bool use_bmi2() {
 #if QSM_X86_DISPATCH
   static const bool enabled = [] {
     const char* env = std::getenv("QSM_SIMD");
     if (env != nullptr && std::strcmp(env, "baseline") == 0) return false;
-    return static_cast<bool>(__builtin_cpu_supports("bmi2"));
+    return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
   }();
   return enabled;
 #else

@@ -145,8 +145,11 @@ inline void sample_group_portable(const BernoulliP* bp, int64_t n_events, uint64
 }
 
 #if QSM_X86_DISPATCH
-inline void sample_group_bmi2(const BernoulliP* bp, int64_t n_events, uint64_t key, uint64_t b0,
-                              int nb, PhiloxBatchFn batch_fn, uint64_t* vals, int64_t stride) {
+// Compiled for POPCNT too: the baseline ISA turns __builtin_popcountll into a
+// library call, which cost more than the rest of the sampler.
+__attribute__((target("popcnt,bmi2"))) inline void sample_group_bmi2(
+    const BernoulliP* bp, int64_t n_events, uint64_t key, uint64_t b0, int nb,
+    PhiloxBatchFn batch_fn, uint64_t* vals, int64_t stride) {
   sample_group_impl(bp, n_events, key, b0, nb, batch_fn, vals, stride, DepositBmi2{});
 }
 #endif
@@ -184,18 +187,34 @@ inline IsWeights is_weights(const double* p, const double* q, int64_t n_events) 
   return w;
 }
 
+// The structure of a Program as an evaluator: a block's words are the event words
+// followed by one word per gate; returns the top node's word.
+struct ProgramEval {
+  ProgramView g;
+  int64_t n_events() const { return g.n_events; }
+  int64_t words() const { return g.nodes(); }
+  uint64_t operator()(uint64_t* vals) const {
+    evaluate_gates(g, vals);
+    return vals[g.top];
+  }
+};
+
 // Failures (and, with weights, likelihood-ratio sums) of trials [t0, t0 + n).
 // `sample_p` are the probabilities the events are drawn with (p, or q for IS).
-inline McTally run_mc(const ProgramView& g, const double* sample_p, const IsWeights* weights,
-                      uint64_t key, uint64_t t0, uint64_t n, int threads) {
+// Eval: n_events(), words() per block (>= n_events) and operator()(vals) -> the
+// failed-system word of a block whose vals[0 .. n_events) hold the event words.
+template <class Eval>
+McTally run_mc(const Eval& eval, const double* sample_p, const IsWeights* weights, uint64_t key,
+               uint64_t t0, uint64_t n, int threads) {
   if (n == 0) return {};
   const uint64_t t1 = t0 + n;
   const uint64_t b_first = t0 >> 6, b_end = (t1 + 63) >> 6;
-  std::vector<BernoulliP> bp(static_cast<size_t>(g.n_events));
-  for (int64_t i = 0; i < g.n_events; ++i) bp[i] = bernoulli_p(sample_p[i]);
+  const int64_t n_events = eval.n_events();
+  std::vector<BernoulliP> bp(static_cast<size_t>(n_events));
+  for (int64_t i = 0; i < n_events; ++i) bp[i] = bernoulli_p(sample_p[i]);
   const PhiloxBatchFn batch_fn = philox_batch_fn();
   const SampleGroupFn sample = sample_group_fn();
-  const int64_t stride = g.nodes();
+  const int64_t stride = eval.words();
   auto map = [&](uint64_t begin, uint64_t end) {
     McTally tally;
     std::vector<uint64_t> vals(static_cast<size_t>(stride) * kGroupBlocks);
@@ -203,11 +222,10 @@ inline McTally run_mc(const ProgramView& g, const double* sample_p, const IsWeig
     for (uint64_t c = begin; c < end; c += kGroupBlocks) {
       const int nb = static_cast<int>(std::min<uint64_t>(kGroupBlocks, end - c));
       const uint64_t b0 = b_first + c;
-      sample(bp.data(), g.n_events, key, b0, nb, batch_fn, vals.data(), stride);
+      sample(bp.data(), n_events, key, b0, nb, batch_fn, vals.data(), stride);
       for (int j = 0; j < nb; ++j) {
         uint64_t* v = vals.data() + j * stride;
-        evaluate_gates(g, v);
-        const uint64_t failed = v[g.top] & lane_mask(b0 + static_cast<uint64_t>(j), t0, t1);
+        const uint64_t failed = eval(v) & lane_mask(b0 + static_cast<uint64_t>(j), t0, t1);
         tally.failures += static_cast<uint64_t>(__builtin_popcountll(failed));
         if (weights == nullptr || failed == 0) continue;
         for (uint64_t m = failed; m != 0; m &= m - 1) acc[__builtin_ctzll(m)] = weights->base;
@@ -235,24 +253,24 @@ inline McTally run_mc(const ProgramView& g, const double* sample_p, const IsWeig
 
 // The words themselves, for tests and teaching: events[b][i] and top[b] for the
 // blocks b_first .. b_first + n_blocks - 1 (every lane, no range mask).
-inline void sample_words(const ProgramView& g, const double* sample_p, uint64_t key,
-                         uint64_t b_first, uint64_t n_blocks, uint64_t* events, uint64_t* top,
-                         int threads) {
-  std::vector<BernoulliP> bp(static_cast<size_t>(g.n_events));
-  for (int64_t i = 0; i < g.n_events; ++i) bp[i] = bernoulli_p(sample_p[i]);
+template <class Eval>
+void sample_words(const Eval& eval, const double* sample_p, uint64_t key, uint64_t b_first,
+                  uint64_t n_blocks, uint64_t* events, uint64_t* top, int threads) {
+  const int64_t n_events = eval.n_events();
+  std::vector<BernoulliP> bp(static_cast<size_t>(n_events));
+  for (int64_t i = 0; i < n_events; ++i) bp[i] = bernoulli_p(sample_p[i]);
   const PhiloxBatchFn batch_fn = philox_batch_fn();
   const SampleGroupFn sample = sample_group_fn();
-  const int64_t stride = g.nodes();
+  const int64_t stride = eval.words();
   parallel_for(n_blocks, kChunkBlocks, threads, [&](uint64_t begin, uint64_t end) {
     std::vector<uint64_t> vals(static_cast<size_t>(stride) * kGroupBlocks);
     for (uint64_t c = begin; c < end; c += kGroupBlocks) {
       const int nb = static_cast<int>(std::min<uint64_t>(kGroupBlocks, end - c));
-      sample(bp.data(), g.n_events, key, b_first + c, nb, batch_fn, vals.data(), stride);
+      sample(bp.data(), n_events, key, b_first + c, nb, batch_fn, vals.data(), stride);
       for (int j = 0; j < nb; ++j) {
         uint64_t* v = vals.data() + j * stride;
-        evaluate_gates(g, v);
-        std::copy(v, v + g.n_events, events + (c + j) * static_cast<uint64_t>(g.n_events));
-        top[c + j] = v[g.top];
+        std::copy(v, v + n_events, events + (c + j) * static_cast<uint64_t>(n_events));
+        top[c + j] = eval(v);
       }
     }
   });
