@@ -8,6 +8,7 @@
     python benchmarks/compare.py latency   # latency budget vs NumPy, CO correction vs hdrhistogram
     python benchmarks/compare.py flow      # max-flow, min-cost flow, assignment vs OR-Tools,
                                            # SciPy, igraph, PyMaxflow, NetworkX
+    python benchmarks/compare.py reliability  # bit-parallel Monte Carlo vs NumPy Monte Carlo
     python benchmarks/compare.py all --repeat 7 --json results.json
     python benchmarks/compare.py all --quick   # sizes ÷ 10, a smoke run
 
@@ -57,6 +58,7 @@ SUITES: dict[str, Callable[[], list[Suite]]] = {
     "latency": lambda: [_suite("_latency_suite", "latency")],
     "queue": lambda: [_suite("_queue_suite")],
     "flow": lambda: [_suite("_flow_suite")],
+    "reliability": lambda: [_suite("_reliability_suite")],
 }
 
 

@@ -22,6 +22,7 @@ void register_flow_maxflow(py::module_& m);
 void register_flow_mincost(py::module_& m);
 
 void register_reliability_network(py::module_& m);
+void register_reliability_mc(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "qsmcore CPU kernels (private: use the qsmcore package API)";
@@ -40,4 +41,5 @@ PYBIND11_MODULE(_core, m) {
   register_flow_maxflow(m);
   register_flow_mincost(m);
   register_reliability_network(m);
+  register_reliability_mc(m);
 }
