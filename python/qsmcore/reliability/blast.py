@@ -224,9 +224,8 @@ def cell_blast_radius(
         )
     full_pmf = _cells_dp(nodes, c, failed, full=True)
     partial_pmf = _cells_dp(nodes, c, failed, full=False)
-    j_full = np.arange(full_pmf.size)
-    mean_full = float(j_full @ full_pmf) / cells
-    var_full = float((j_full / cells) ** 2 @ full_pmf) - mean_full**2
+    frac = np.arange(full_pmf.size) / cells
+    var_full = float(full_pmf @ (frac - frac @ full_pmf) ** 2)  # centred: no cancellation
     return CellBlastRadius(
         nodes=nodes,
         cell_size=c,
@@ -234,7 +233,7 @@ def cell_blast_radius(
         failed=failed,
         expected_fraction_full=float(scipy.stats.hypergeom.pmf(c, nodes, failed, c)),
         expected_fraction_partial=float(scipy.stats.hypergeom.sf(0, nodes, failed, c)),
-        std_fraction_full=math.sqrt(max(var_full, 0.0)),
+        std_fraction_full=math.sqrt(var_full),
         tail_quantile=q,
         tail_fraction_full=_quantile(full_pmf, q) / cells,
         tail_fraction_partial=_quantile(partial_pmf, q) / cells,
