@@ -36,6 +36,9 @@ def test_shuffle_shard_tail_is_binomial():
     p = comb(6, 3) / comb(20, 3)
     assert r.tail_fraction_full == binom.ppf(0.999, 500, p) / 500
     assert r.tail_fraction_partial == binom.ppf(0.999, 500, 1 - comb(14, 3) / comb(20, 3)) / 500
+    dist = r.users_full_distribution()
+    assert dist.pmf(0) == pytest.approx(1 - r.p_any_full) and dist.mean() == r.expected_users_full
+    assert r.users_partial_distribution().mean() == pytest.approx(r.expected_users_partial)
 
 
 def test_shuffle_shard_monte_carlo():

@@ -51,7 +51,7 @@ __all__ = [
     "series_availability",
 ]
 
-MAX_COMPONENTS = 10_000  # the dense (n+1)×(n+1) generator stays below a gigabyte
+MAX_COMPONENTS = 1000  # the dense (n+1)×(n+1) generator and its copies stay near 10 MB
 
 
 @dataclass(frozen=True, repr=False)
@@ -315,7 +315,7 @@ def k_of_n_availability(
     k : int
         Components that must be up, 1 <= k <= n.
     n : int
-        Components, 1 <= n <= 10,000.
+        Components, 1 <= n <= 1000.
     mttf, mttr : float
         Component mean time to failure (> 0) and to repair (> 0), same time unit.
     repair_crews : int, default 1

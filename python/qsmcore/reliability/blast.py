@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.stats
@@ -127,6 +128,17 @@ class ShuffleShardBlastRadius(Result):
     tail_fraction_partial: float
     p_any_full: float
     shard_overlap_pmf: np.ndarray = field(repr=False)
+
+    def users_full_distribution(self) -> Any:
+        """The exact law of the number of fully-down users, ``scipy.stats.binom(U, p_full)``.
+
+        Binomial because, for a given failed set, the users' shards are independent draws.
+        """
+        return scipy.stats.binom(self.users, self.p_full)
+
+    def users_partial_distribution(self) -> Any:
+        """The exact law of the number of partially affected users, Binomial(U, p_partial)."""
+        return scipy.stats.binom(self.users, self.p_partial)
 
 
 def _common(fn: str, nodes: int, group: int, group_name: str, failed: int, q: float):

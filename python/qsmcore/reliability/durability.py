@@ -38,6 +38,13 @@ The mean time to data loss (MTTDL, mean absorption time) comes from the birth–
 first-passage recursion τ_i = (1 + a_i τ_{i-1}) / b_i (b_i failure, a_i repair rate of
 state i), MTTDL = Σ τ_i, again a sum of positive terms.
 
+A closed form to check against. To first order in λ/μ (and for T ≫ 1/μ) loss is the
+probability flow along 0 → 1 → ... → m+1: the loss rate is nλ Π_{i=1..m} (n-i)λ / a_i,
+a_i the repair rate of state i, so p ≈ T · n!/(k-1)! · λ^{m+1} / μ^m with serial repair
+(n replicas: T n! λ^n / μ^{n-1}) and that divided by m! with parallel repair (n replicas:
+T n λ^n / μ^{n-1}); the relative error is O(nλ/μ) + O(1/(μT)). The MTTDL is the inverse
+of that rate to the same order.
+
 Many objects. The expected number of objects lost per year is objects × p, whatever the
 dependence. P(at least one object lost) depends on how stripes share devices:
 ``groups`` independent stripe sets (each an independent copy of the chain), objects
