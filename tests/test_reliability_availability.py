@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+import scipy.linalg
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import comb
@@ -99,16 +100,41 @@ def _product_form(k: int, n: int, lam: Fraction, mu: Fraction, r: int) -> list[F
 @pytest.mark.parametrize(
     ("k", "n", "mttf", "mttr", "r"),
     [(1, 1, 10, 1, 1), (1, 2, 100, 1, 1), (2, 3, 1000, 2, 1), (3, 5, 50, 5, 2),
-     (1, 6, 10_000, 1, 1), (4, 10, 1e6, 1, 3), (1, 8, 1e6, 10, 8)],
+     (1, 6, 10_000, 1, 1), (4, 10, 1e6, 1, 3), (1, 8, 1e6, 10, 8),
+     # the likeliest state is "all failed": the small ones are at the other end (1e-33)
+     (5, 10, 1, 1, 1), (1, 30, 1, 1, 1), (20, 40, 1, 2, 3),
+     # rates that round (LU loses π_0 ≈ 1e-33 here by orders of magnitude; GTH does not)
+     (1, 30, 1e-100, 1e-100, 1), (1, 30, 3.7, 1.3, 1), (7, 60, 0.37, 1.9, 7)],
 )  # fmt: skip
 def test_ctmc_matches_exact_product_form(k, n, mttf, mttr, r):
     res = rel.k_of_n_availability(k, n, mttf, mttr, repair_crews=r)
     exact = _product_form(k, n, Fraction(1) / Fraction(mttf), Fraction(1) / Fraction(mttr), r)
     u_exact = float(sum(exact[n - k + 1 :]))
-    # small probabilities (down to ~1e-36 here) keep full relative precision
+    # small probabilities (down to ~1e-60 here) keep full relative precision
     np.testing.assert_allclose(res.state_probabilities, [float(x) for x in exact], rtol=1e-9)
     assert res.unavailability == pytest.approx(u_exact, rel=1e-9)
     assert res.availability + res.unavailability == pytest.approx(1.0, abs=1e-15)
+
+
+def test_agrees_with_scipy_lu_where_lu_is_accurate():
+    # moderate probabilities: π Q = 0 with Σ π = 1 replacing the last equation, by LU
+    n, k, mttf, mttr, r = 6, 3, 20.0, 2.0, 2
+    res = rel.k_of_n_availability(k, n, mttf, mttr, repair_crews=r)
+    i = np.arange(n + 1)
+    q = np.zeros((n + 1, n + 1))
+    q[i[:-1], i[1:]] = (n - i[:-1]) / mttf
+    q[i[1:], i[:-1]] = np.minimum(i[1:], r) / mttr
+    q[i, i] = -q.sum(axis=1)
+    a = q.T.copy()
+    a[-1] = 1.0
+    pi = scipy.linalg.solve(a, np.eye(n + 1)[-1])
+    np.testing.assert_allclose(res.state_probabilities, pi, rtol=1e-10)
+
+
+def test_large_system_runs():
+    res = rel.k_of_n_availability(250, 300, 100.0, 1.0, repair_crews=5)
+    assert res.state_probabilities.sum() == pytest.approx(1.0)
+    assert 0 < res.unavailability < 1e-3
 
 
 def test_independent_crews_give_the_binomial_sum():
@@ -230,6 +256,7 @@ def test_availability_bad_input(kwargs, exc, match):
         ((1, 2, 10.0, 1.0), {"repair_crews": 0}, ValueError, "repair_crews"),
         ((1, 2, 10.0, 1.0), {"repair_crews": 3}, ValueError, "repair_crews"),
         ((1, 1001, 10.0, 1.0), {}, ValueError, "n must be"),
+        ((1, 200, 1e3, 1.0), {"repair_crews": 200}, ValueError, "double-precision"),  # U ≈ 1e-600
     ],
 )
 def test_k_of_n_bad_input(args, kwargs, exc, match):

@@ -7,7 +7,7 @@ down-time distributions (alternating renewal theorem); the mean up and down time
 system of such components follow from the frequency-and-duration method. For a k-out-of-n
 system with a limited number r of repair crews the components are no longer independent,
 and the system is the continuous-time Markov chain (CTMC) on the number of failed
-components, which this module builds and solves with SciPy.
+components, which this module builds and solves (GTH state reduction).
 
 Functions: ``availability`` (one component), ``series_availability`` and
 ``parallel_availability`` (independent components, each with its own repair),
@@ -21,7 +21,10 @@ Billinton, R. & Allan, R. N. (1992). *Reliability Evaluation of Engineering Syst
 2nd ed., ch. 9–11 (frequency and duration). Trivedi, K. S. (2002). *Probability and
 Statistics with Reliability, Queuing and Computer Science Applications*, 2nd ed., §8.4
 (availability models as CTMCs). Rausand, M. & Høyland, A. (2004). *System Reliability
-Theory*, 2nd ed., ch. 8.
+Theory*, 2nd ed., ch. 8. Grassmann, W. K., Taksar, M. I. & Heyman, D. P. (1985). Regenerative
+analysis and steady state distributions for Markov chains. *Oper. Res.* 33(5).
+O'Cinneide, C. A. (1993). Entrywise perturbation theory and error analysis for Markov
+chains. *Numer. Math.* 65.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.linalg
 
 from qsmcore.reliability._relcalc_common import (
     MINUTES_PER_YEAR,
@@ -51,7 +53,7 @@ __all__ = [
     "series_availability",
 ]
 
-MAX_COMPONENTS = 1000  # the dense (n+1)×(n+1) generator and its copies stay near 10 MB
+MAX_COMPONENTS = 1000  # the O(n³) GTH reduction takes about a second at n = 1000
 
 
 @dataclass(frozen=True, repr=False)
@@ -272,18 +274,36 @@ def _generator(n: int, lam: float, mu: float, crews: int) -> np.ndarray:
 
 
 def _stationary(q: np.ndarray) -> np.ndarray:
-    """π with π Q = 0, Σ π = 1, by scipy.linalg.solve.
+    """π with π Q = 0, Σ π = 1, by GTH state reduction (Grassmann, Taksar & Heyman 1985).
 
-    The normalisation replaces the balance equation of state 0 (all up, the likeliest
-    state): replacing that of a rare state instead loses the small probabilities' digits
-    (π_n = 1e-20 comes back as noise at 1e-16), this way they keep full relative precision.
+    Why not ``scipy.linalg.solve``: LU on the generator forms its pivots as differences of
+    rates, and loses the small probabilities — with 30 components and one crew, π_0 is
+    1e-33 (λ = μ) or 1e-20 (λ/μ = 1.3/3.7), and LU returns it wrong by factors of 30 to 1e14
+    depending on which balance equation the normalisation replaces and on how the rates
+    round, where GTH is correct to 1e-15. GTH eliminates states one by one using only off-diagonal
+    rates (never the diagonal), so it adds and multiplies nonnegative numbers only and
+    every π_i has a small relative error (O'Cinneide 1993). SciPy has no such routine;
+    the tests compare this one with ``scipy.linalg.solve`` where LU is accurate.
     """
-    a = q.T.copy()
-    a[0, :] = 1.0
-    b = np.zeros(q.shape[0])
-    b[0] = 1.0
-    pi = scipy.linalg.solve(a, b)
-    return np.clip(pi, 0.0, None)  # rounding can leave -1e-300 in place of 0
+    a = np.array(q, dtype=np.float64)
+    n = a.shape[0]
+    for k in range(n - 1, 0, -1):
+        out = a[k, :k].sum()  # rate from state k into the states not yet eliminated
+        if out <= 0.0 or not math.isfinite(out):
+            raise _Underflow
+        a[:k, k] /= out
+        a[:k, :k] += np.outer(a[:k, k], a[k, :k])  # paths through k, diagonal unused
+    pi = np.zeros(n)
+    pi[0] = 1.0
+    for j in range(1, n):
+        pi[j] = pi[:j] @ a[:j, j]
+        if pi[j] > 1e250:  # relative to the mode, what falls below 1e-308 is beyond reach
+            pi[: j + 1] *= 1e-250
+    return pi / pi.sum()
+
+
+class _Underflow(ArithmeticError):
+    """A rate of the (scaled) chain underflowed: probabilities beyond double range."""
 
 
 def k_of_n_availability(
@@ -303,12 +323,14 @@ def k_of_n_availability(
     (they are separate machines), so with r = n crews the components are independent and
     A is the binomial sum Σ_{j≥k} C(n,j) a^j (1-a)^{n-j}, a = MTTF/(MTTF+MTTR).
 
-    The stationary distribution π solves π Q = 0, Σ π = 1 (``scipy.linalg.solve``). The
-    system MTTF from all-up is the mean first-passage time from state 0 to the failed set.
-    It is obtained from a second stationary solve rather than from -Q_TT m = 1 (whose
-    condition number is about MTTF × μ, 1e20 for a good system): in the chain where every
-    jump into the failed set returns to state 0 instead, state 0 is a regeneration point,
-    and renewal–reward gives MTTF = 1 / (π'_{n-k} kλ).
+    The stationary distribution π solves π Q = 0, Σ π = 1, by GTH state reduction, which
+    keeps every π_i to about machine precision relative to itself, down to 1e-300 (LU,
+    ``scipy.linalg.solve``, does not: see ``_stationary``). The system MTTF from all-up is
+    the mean first-passage time from state 0 to the failed set. It is obtained from a
+    second stationary solve rather than from -Q_TT m = 1 (whose condition number is about
+    MTTF × μ, 1e20 for a good system): in the chain where every jump into the failed set
+    returns to state 0 instead, state 0 is a regeneration point, and renewal–reward gives
+    MTTF = 1 / (π'_{n-k} kλ).
 
     Parameters
     ----------
@@ -325,6 +347,12 @@ def k_of_n_availability(
     -------
     KofNAvailabilityResult
 
+    Raises
+    ------
+    ValueError
+        For invalid parameters, and when A or U is below 1e-308 (rather than report a
+        confident 0 or infinitely many nines).
+
     Examples
     --------
     1-out-of-2 with one crew: MTTF = (3λ + μ) / (2λ²).
@@ -340,17 +368,27 @@ def k_of_n_availability(
     mu = 1.0 / positive(fn, "mttr", mttr)
     crews = integer(fn, "repair_crews", repair_crews, low=1, high=n)
 
-    q = _generator(n, lam, mu, crews)
-    pi = _stationary(q)
+    # the time unit is free: rescale the rates by a power of two (exact) to near 1
+    scale = 2.0 ** -math.frexp(max(n * lam, crews * mu))[1]
+    q = _generator(n, lam * scale, mu * scale, crews)
     last_up = n - k
+    try:
+        pi = _stationary(q)
+        # regenerative chain on the up states: the jump n-k → n-k+1 goes back to state 0
+        up = q[: last_up + 1, : last_up + 1].copy()
+        up[last_up, 0] += k * lam * scale
+        pi_up = _stationary(up)
+    except _Underflow:
+        pi = np.zeros(n + 1)
     u = float(pi[last_up + 1 :].sum())
     a = float(pi[: last_up + 1].sum())
     nu = float(pi[last_up] * k * lam)  # only state n-k leads into the failed set
-
-    # regenerative chain on the up states: the jump n-k → n-k+1 is sent back to state 0
-    up = q[: last_up + 1, : last_up + 1].copy()
-    up[last_up, 0] += k * lam
-    pi_up = _stationary(up)
+    if nu == 0.0 or u == 0.0 or a == 0.0 or not math.isfinite(nu):
+        raise ValueError(
+            f"{fn}: with k={k}, n={n}, mttf={mttf!r}, mttr={mttr!r} the availability or the "
+            "unavailability is below the double-precision range (1e-308); the model can't "
+            "quantify it"
+        )
     mttf_sys = 1.0 / float(pi_up[last_up] * k * lam)
 
     return KofNAvailabilityResult(
