@@ -87,6 +87,14 @@ def test_tiny_loss_probabilities(scheme, afr, hours):
     assert a.nines == pytest.approx(-math.log10(a.loss_probability))
 
 
+def test_very_fast_repair():
+    # repair in 3.6 ms: Λ T ≈ 1e10, 30 squarings; both exponentials stay within 1e-4 of
+    # T / MTTDL (exact to ~1e-10 here: the start-up transient lasts milliseconds)
+    for method in ("expm", "uniformization"):
+        r = rel.durability(3, 0.02, 1e-6, method=method)
+        assert r.loss_probability == pytest.approx(YEAR / r.mttdl_hours, rel=1e-4)
+
+
 def test_methods_agree_at_moderate_probabilities():
     for scheme in (2, 3, "RS(4,2)", "RS(10,4)"):
         for repair in ("serial", "parallel"):
@@ -223,6 +231,7 @@ def test_monotone_in_replicas_repair_and_afr(n, afr, hours):
         ((3, 0.02, 24), {"mission_hours": -1.0}, ValueError, "mission_hours"),
         ((3, 0.02, 24), {"method": "pade"}, ValueError, "method"),
         ((3, -2.0, 24), {"afr_convention": "rate"}, ValueError, "afr"),
+        ((3, 1e-300, 1.0), {}, ValueError, "below 1e-300"),  # no confident zero
     ],
 )
 def test_bad_input(args, kwargs, exc, match):

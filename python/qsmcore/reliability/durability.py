@@ -27,13 +27,16 @@ per year) and differ a lot for large ones (50% → 0.693 vs 0.5).
 The annual loss probability is the entry (0, loss) of exp(Q T), T = 8766 h, Q the
 generator, by ``scipy.linalg.expm`` (default). Its guarantee is normwise (error about
 1e-16 × ‖exp(QT)‖), not entrywise, and a loss probability of 1e-20 is an entry 1e20 times
-smaller than the norm. So ``method="uniformization"`` computes the same exponential with
-a proven entrywise relative error: Q is uniformised, P = I + Q/Λ (a nonnegative stochastic
-matrix, Λ the largest exit rate), exp(Q h) for a step h = T/2^s with Λh <= 1/2 is the
-nonnegative series e^{-Λh} Σ_j (Λh)^j P^j / j!, and exp(Q T) follows by s squarings. Only
-sums and products of nonnegative numbers occur, so every entry keeps a relative error of
-a few s × n × machine epsilon (Xue & Ye 2008). On the chains of the test suite the two
-agree to 1e-9 relative down to 1e-65, so SciPy's routine is trustworthy here in practice.
+smaller than the norm. So ``method="uniformization"`` computes the same exponential in
+nonnegative arithmetic: Q is uniformised, P = I + Q/Λ (a nonnegative stochastic matrix,
+Λ the largest exit rate), exp(Q h) for a step with Λh <= 64 is the nonnegative series
+e^{-Λh} Σ_j (Λh)^j P^j / j!, and exp(Q T) follows by s squarings. Only sums and products
+of nonnegative numbers occur, so the tiny entry is never the difference of large ones;
+its relative error is about 2^s (m+2) ε ≈ ΛT/64 × (m+2) × 1e-16 (each squaring doubles
+it), below 1e-9 for repair times above a minute (Xue & Ye 2008 analyse the entrywise
+conditioning). On the chains of the test suite the two methods agree to 1e-8 relative
+from 1e-2 down to 1e-65, so SciPy's routine is trustworthy here in practice. Results
+below 1e-300 raise ``ValueError`` instead of returning a confident 0 (inf nines).
 The mean time to data loss (MTTDL, mean absorption time) comes from the birth–death
 first-passage recursion τ_i = (1 + a_i τ_{i-1}) / b_i (b_i failure, a_i repair rate of
 state i), MTTDL = Σ τ_i, again a sum of positive terms.
@@ -84,7 +87,10 @@ from qsmcore.reliability._relcalc_common import (
 __all__ = ["DurabilityResult", "durability", "storage_scheme"]
 
 MAX_FRAGMENTS = 1000
-_TAIL_TERMS = 30  # series terms beyond the first that reaches loss; (1/2)^30/30! ≪ 1e-16
+# Uniformisation step Λh: each squaring doubles the relative error, so fewer squarings
+# (a longer step, more series terms; e^{-64} and e^{64} are both fine in double) is better.
+_STEP = 64.0
+TINY = 1e-300  # loss probabilities below this are reported as out of range, not as 0
 
 
 @dataclass(frozen=True, repr=False)
@@ -194,18 +200,20 @@ def _generator(b: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 
 def _expm_nonnegative(q: np.ndarray, t: float) -> np.ndarray:
-    """exp(Q t) for a generator Q with entrywise relative accuracy (uniformise + square)."""
+    """exp(Q t) for a generator Q by uniformisation and squaring (nonnegative arithmetic)."""
+    size = q.shape[0]
     lam_max = float(-np.diag(q).min())
     if lam_max == 0.0:
-        return np.eye(q.shape[0])
+        return np.eye(size)
     p = q / lam_max
-    p[np.diag_indices(q.shape[0])] = 1.0 + np.diag(q) / lam_max
+    p[np.diag_indices(size)] = 1.0 + np.diag(q) / lam_max
     p = np.clip(p, 0.0, None)  # the fastest state's diagonal is 0, not -1e-17
-    s = max(0, math.ceil(math.log2(lam_max * t / 0.5)))
-    x = lam_max * t / 2.0**s  # Λh <= 1/2: the series converges fast and needs no cancellation
-    terms = q.shape[0] + _TAIL_TERMS
-    acc = np.eye(q.shape[0])
-    term = np.eye(q.shape[0])
+    s = max(0, math.ceil(math.log2(lam_max * t / _STEP)))
+    x = lam_max * t / 2.0**s  # Λh <= _STEP
+    # Poisson(x) weights beyond x + 12√x + 40 (+ the m+1 jumps loss needs) are < 1e-30
+    terms = math.ceil(x + 12.0 * math.sqrt(x)) + size + 40
+    acc = np.eye(size)
+    term = np.eye(size)
     for j in range(1, terms):
         term = (term @ p) * (x / j)
         acc += term
@@ -218,7 +226,7 @@ def _expm_nonnegative(q: np.ndarray, t: float) -> np.ndarray:
 def _mttdl(b: np.ndarray, a: np.ndarray) -> float:
     """Mean absorption time from state 0 by the first-passage recursion (positive terms)."""
     total, tau = 0.0, 0.0
-    for bi, ai in zip(b, a, strict=True):
+    for bi, ai in zip(b.tolist(), a.tolist(), strict=True):  # Python floats: inf, no warning
         tau = (1.0 + ai * tau) / bi  # mean time to go from i to i+1
         total += tau
     return total
@@ -291,11 +299,16 @@ def durability(
 
     b, a = _rates(k, m, lam, mu, repair)
     q = _generator(b, a)
-    if method == "uniformization":
-        p = float(_expm_nonnegative(q, t)[0, -1])
-    else:
+    if method == "expm":
         p = float(scipy.linalg.expm(q * t)[0, -1])
-    p = min(max(p, 0.0), 1.0)
+    if method == "uniformization" or not p > TINY:  # expm's noise floor: redo entrywise
+        p = float(_expm_nonnegative(q, t)[0, -1])
+    if not p > TINY:
+        raise ValueError(
+            f"{fn}: the loss probability of scheme={scheme!r} with afr={afr!r}, "
+            f"repair_hours={repair_hours!r} is below 1e-300, beyond double precision"
+        )
+    p = min(p, 1.0)
 
     p_any = -math.expm1(groups * math.log1p(-p)) if p < 1.0 else 1.0
     name = f"{k + m} replica{'s' if k + m > 1 else ''}" if k == 1 else f"RS({k},{m})"
