@@ -59,6 +59,12 @@ def test_series_and_parallel_products():
     assert s.availability == pytest.approx(0.99 * 0.999 * 0.9, rel=1e-14)
     assert p.unavailability == pytest.approx(0.01 * 0.001 * 0.1, rel=1e-12)
     assert s.mean_up_time is None and p.mean_down_time is None  # availabilities only
+    assert rel.series_availability(np.array(a)).availability == s.availability  # NumPy in
+    # subsystems compose: a k-of-n result is a component like any other
+    sub = rel.k_of_n_availability(2, 3, 100.0, 1.0)
+    both = rel.series_availability([sub, rel.availability(1000.0, 1.0)])
+    assert both.availability == pytest.approx(sub.availability * 1000 / 1001, rel=1e-14)
+    assert both.mean_up_time == pytest.approx(1 / (1 / sub.mean_up_time + 1 / 1000))
 
 
 def test_series_frequency_duration():

@@ -173,6 +173,8 @@ def availability(mttf: float, mttr: float) -> AvailabilityResult:
 
 
 def _components(fn: str, components: Sequence[float | AvailabilityResult]) -> list:
+    if isinstance(components, np.ndarray) and components.ndim == 1:
+        components = components.tolist()
     if isinstance(components, (str, bytes)) or not isinstance(components, Sequence):
         raise TypeError(
             f"{fn}: components must be a sequence of availabilities in [0, 1] or "
@@ -195,7 +197,7 @@ def _unavail(c: float | AvailabilityResult | KofNAvailabilityResult) -> float:
 
 
 def series_availability(
-    components: Sequence[float | AvailabilityResult],
+    components: Sequence[float | AvailabilityResult | KofNAvailabilityResult] | np.ndarray,
 ) -> AvailabilityResult:
     """Availability of independent components in series (up only when all are up).
 
@@ -204,7 +206,7 @@ def series_availability(
 
     Parameters
     ----------
-    components : sequence of float or AvailabilityResult
+    components : sequence of float or AvailabilityResult, or a 1-D array
         Component availabilities A_i in [0, 1], or results of :func:`availability` (or of
         this module's other functions). Each component has its own repair (independence).
 
@@ -232,7 +234,7 @@ def series_availability(
 
 
 def parallel_availability(
-    components: Sequence[float | AvailabilityResult],
+    components: Sequence[float | AvailabilityResult | KofNAvailabilityResult] | np.ndarray,
 ) -> AvailabilityResult:
     """Availability of independent components in parallel (down only when all are down).
 
@@ -240,7 +242,7 @@ def parallel_availability(
 
     Parameters
     ----------
-    components : sequence of float or AvailabilityResult
+    components : sequence of float or AvailabilityResult, or a 1-D array
         Component availabilities A_i in [0, 1], or results with MUT/MDT. Each component has
         its own repair crew (independence; see :func:`k_of_n_availability` for shared crews).
 
