@@ -29,6 +29,35 @@ from qsmcore.reliability._model import (
 from qsmcore.reliability._program import (
     Program,
 )
+from qsmcore.reliability.availability import (
+    AvailabilityResult,
+    KofNAvailabilityResult,
+    availability,
+    k_of_n_availability,
+    parallel_availability,
+    series_availability,
+)
+from qsmcore.reliability.blast import (
+    CellBlastRadius,
+    ShuffleShardBlastRadius,
+    cell_blast_radius,
+    shuffle_shard_blast_radius,
+)
+from qsmcore.reliability.chaos import (
+    BinomialBound,
+    PoissonBound,
+    SampleSize,
+    TwoSampleSize,
+    experiments_needed,
+    experiments_needed_two_sample,
+    failure_rate_bound,
+    poisson_rate_bound,
+)
+from qsmcore.reliability.durability import (
+    DurabilityResult,
+    durability,
+    storage_scheme,
+)
 from qsmcore.reliability.montecarlo import (
     MonteCarloResult,
     combine,
@@ -45,28 +74,49 @@ from qsmcore.reliability.network_mc import (
 )
 
 __all__ = [
+    "AvailabilityResult",
+    "BinomialBound",
+    "CellBlastRadius",
     "Component",
+    "DurabilityResult",
     "Gate",
+    "KofNAvailabilityResult",
     "MonteCarloResult",
     "NetworkReliabilityResult",
+    "PoissonBound",
     "Program",
+    "SampleSize",
+    "ShuffleShardBlastRadius",
+    "TwoSampleSize",
     "all_terminal",
     "and_gate",
+    "availability",
+    "cell_blast_radius",
     "combine",
     "common_cause",
     "compile_structure",
+    "durability",
+    "experiments_needed",
+    "experiments_needed_two_sample",
+    "failure_rate_bound",
     "from_dict",
     "from_json",
     "from_rbd",
     "importance_bias",
     "k_of_n",
+    "k_of_n_availability",
     "monte_carlo",
     "network_reliability_mc",
     "not_gate",
     "or_gate",
     "parallel",
+    "parallel_availability",
+    "poisson_rate_bound",
     "series",
+    "series_availability",
     "shared_shock",
+    "shuffle_shard_blast_radius",
+    "storage_scheme",
     "two_terminal",
     "vote_gate",
 ]
