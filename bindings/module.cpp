@@ -21,6 +21,8 @@ void register_latency(py::module_& m);
 void register_flow_maxflow(py::module_& m);
 void register_flow_mincost(py::module_& m);
 
+void register_reliability_exact(py::module_& m);
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "qsmcore CPU kernels (private: use the qsmcore package API)";
   register_info(m);
@@ -37,4 +39,5 @@ PYBIND11_MODULE(_core, m) {
   register_latency(m);
   register_flow_maxflow(m);
   register_flow_mincost(m);
+  register_reliability_exact(m);
 }

@@ -1,0 +1,372 @@
+"""qsmcore.reliability.exact: closed forms, brute force over all 2^E states, and bad input."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qsmcore.reliability import failure_probability, importance, minimal_cut_sets
+from qsmcore.reliability._program import AND, NOT, OR, VOTE, Program
+
+
+def make(p, gates, names=None, top=None) -> Program:
+    """A Program from event probabilities and gates ``(op, input node ids[, k])``; gate j
+    is node len(p) + j, the top is the last gate unless given."""
+    p = np.asarray(p, dtype=np.float64)
+    e = p.size
+    ops, ks, offsets, inputs = [], [], [0], []
+    for g in gates:
+        ops.append(g[0])
+        ks.append(g[2] if len(g) > 2 else 0)
+        inputs.extend(g[1])
+        offsets.append(len(inputs))
+    return Program(
+        names=tuple(names) if names is not None else tuple(f"e{i}" for i in range(e)),
+        p=p,
+        op=np.array(ops, np.int32),
+        k=np.array(ks, np.int32),
+        offsets=np.array(offsets, np.int32),
+        inputs=np.array(inputs, np.int32),
+        top=top if top is not None else e + len(gates) - 1,
+    )
+
+
+def states(e: int) -> np.ndarray:
+    """All 2^e failure patterns, one per row."""
+    return ((np.arange(2**e)[:, None] >> np.arange(e)) & 1).astype(bool)
+
+
+def brute(prog: Program) -> tuple[float, np.ndarray, np.ndarray]:
+    """P(top), P(top | x_i = 1), P(top | x_i = 0) by enumeration through Program.evaluate."""
+    x = states(prog.n_events)
+    top = prog.evaluate(x)
+    w = np.prod(np.where(x, prog.p, 1.0 - prog.p), axis=1)
+    q = float(np.sum(w[top]))
+    q1, q0 = [], []
+    for i in range(prog.n_events):
+        wi = np.prod(np.where(x, prog.p, 1.0 - prog.p)[:, np.arange(prog.n_events) != i], axis=1)
+        q1.append(np.sum(wi[top & x[:, i]]))
+        q0.append(np.sum(wi[top & ~x[:, i]]))
+    return q, np.array(q1), np.array(q0)
+
+
+def brute_cut_sets(prog: Program) -> list[tuple[int, ...]]:
+    """All minimal failure sets by enumeration, sorted by size then ids."""
+    x = states(prog.n_events)
+    top = prog.evaluate(x)
+    failing = [frozenset(np.flatnonzero(row)) for row in x[top]]
+    minimal = [s for s in failing if not any(t < s for t in failing)]
+    return sorted((tuple(sorted(int(i) for i in s)) for s in minimal), key=lambda s: (len(s), s))
+
+
+def ids(prog: Program, sets) -> list[tuple[int, ...]]:
+    index = {n: i for i, n in enumerate(prog.names)}
+    return [tuple(index[n] for n in s) for s in sets]
+
+
+# ---------------------------------------------------------------- closed forms
+
+
+@pytest.mark.parametrize("method", ["auto", "bdd"])
+def test_series_and_parallel(method):
+    p = np.array([0.1, 0.25, 0.03, 0.5])
+    series = make(p, [(OR, [0, 1, 2, 3])])
+    parallel = make(p, [(AND, [0, 1, 2, 3])])
+    r = failure_probability(series, method=method)
+    assert r.probability == pytest.approx(1 - np.prod(1 - p), rel=1e-14)
+    assert r.method == ("series-parallel" if method == "auto" else "bdd")
+    assert failure_probability(parallel, method=method).probability == pytest.approx(
+        np.prod(p), rel=1e-14
+    )
+
+
+@pytest.mark.parametrize("method", ["auto", "bdd"])
+@pytest.mark.parametrize(("n", "k"), [(3, 2), (5, 3), (7, 1), (7, 7), (10, 4)])
+def test_k_of_n_equal_p(method, n, k):
+    # A k-of-n *working* system fails when at least n - k + 1 components fail.
+    p = 0.13
+    m = n - k + 1
+    prog = make([p] * n, [(VOTE, list(range(n)), m)])
+    exact = sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(m, n + 1))
+    assert failure_probability(prog, method=method).probability == pytest.approx(exact, rel=1e-13)
+
+
+@pytest.mark.parametrize("method", ["auto", "bdd"])
+def test_k_of_n_unequal_p(method):
+    p = np.array([0.01, 0.2, 0.05, 0.4, 0.33, 0.07])
+    dist = np.array([1.0])
+    for pi in p:  # Poisson-binomial by convolution
+        dist = np.convolve(dist, [1 - pi, pi])
+    for m in range(1, 7):
+        prog = make(p, [(VOTE, list(range(6)), m)])
+        got = failure_probability(prog, method=method).probability
+        assert got == pytest.approx(dist[m:].sum(), rel=1e-13)
+
+
+def bridge(p) -> Program:
+    """The five-component bridge s-t network A: s-a, B: s-b, C: a-b, D: a-t, E: b-t, as a
+    fault tree over its minimal path sets {A,D}, {B,E}, {A,C,E}, {B,C,D}: the system fails
+    when every path has a failed component. Every event is repeated."""
+    A, B, C, D, E = range(5)
+    paths = [[A, D], [B, E], [A, C, E], [B, C, D]]
+    gates = [(OR, path) for path in paths] + [(AND, [5, 6, 7, 8])]
+    return make(p, gates, names="ABCDE")
+
+
+def test_bridge_equal_reliability_closed_form():
+    for q in (0.01, 0.1, 0.3, 0.5, 0.9):
+        r = 1 - q
+        reliability = 2 * r**2 + 2 * r**3 - 5 * r**4 + 2 * r**5
+        res = failure_probability(bridge([q] * 5))
+        assert res.method == "bdd"
+        assert res.probability == pytest.approx(1 - reliability, rel=1e-12, abs=1e-15)
+
+
+def test_bridge_unequal_pivotal_decomposition():
+    q = np.array([0.1, 0.2, 0.3, 0.15, 0.05])
+    rA, rB, rC, rD, rE = 1 - q
+    # Pivot on the bridge C: working joins a-b (parallel then series), failed removes it.
+    reliability = rC * (1 - (1 - rA) * (1 - rB)) * (1 - (1 - rD) * (1 - rE)) + (1 - rC) * (
+        1 - (1 - rA * rD) * (1 - rB * rE)
+    )
+    assert failure_probability(bridge(q)).probability == pytest.approx(1 - reliability, rel=1e-13)
+    # forcing series-parallel on repeated events is refused, not answered wrongly
+    with pytest.raises(ValueError, match="series-parallel"):
+        failure_probability(bridge(q), method="series-parallel")
+
+
+def test_bridge_cut_sets_and_importance():
+    q = np.array([0.1, 0.2, 0.3, 0.15, 0.05])
+    prog = bridge(q)
+    assert minimal_cut_sets(prog) == [("A", "B"), ("D", "E"), ("A", "C", "E"), ("B", "C", "D")]
+    assert minimal_cut_sets(prog, max_order=2) == [("A", "B"), ("D", "E")]
+    assert minimal_cut_sets(prog, max_count=3) == [("A", "B"), ("D", "E"), ("A", "C", "E")]
+    imp = importance(prog)
+    qq, q1, q0 = brute(prog)
+    assert imp.probability == pytest.approx(qq, rel=1e-13)
+    np.testing.assert_allclose(imp.p_if_failed, q1, rtol=1e-12)
+    np.testing.assert_allclose(imp.p_if_working, q0, rtol=1e-12)
+    np.testing.assert_allclose(imp.birnbaum, q1 - q0, rtol=1e-11)
+    np.testing.assert_allclose(imp.fussell_vesely, (qq - q0) / qq, rtol=1e-11)
+    np.testing.assert_allclose(imp.raw, q1 / qq, rtol=1e-12)
+    np.testing.assert_allclose(imp.rrw, qq / q0, rtol=1e-12)
+    assert "A" in imp.table() and len(imp.to_dict()["events"]) == 5
+
+
+def test_birnbaum_is_the_derivative():
+    q = np.array([0.1, 0.2, 0.3, 0.15, 0.05])
+    prog = bridge(q)
+    b = importance(prog).birnbaum
+    h = 1e-6
+    for i in range(5):
+        up, down = q.copy(), q.copy()
+        up[i] += h
+        down[i] -= h
+        fd = (
+            failure_probability(prog.with_p(up)).probability
+            - failure_probability(prog.with_p(down)).probability
+        ) / (2 * h)
+        # Q is affine in p_i, so the central difference is exact up to rounding (~1e-16/h).
+        assert b[i] == pytest.approx(fd, abs=1e-9)
+
+
+# ---------------------------------------------------------------- brute force
+
+
+@st.composite
+def programs(draw, coherent=False):
+    e = draw(st.integers(1, 7))
+    p = draw(
+        st.lists(
+            st.sampled_from([0.0, 1.0, 0.5, 0.1, 0.9, 1e-3, 0.37, 0.02]), min_size=e, max_size=e
+        )
+    )
+    n_gates = draw(st.integers(1, 7))
+    gates = []
+    for j in range(n_gates):
+        nodes = e + j
+        ops = [AND, OR, VOTE] if coherent else [AND, OR, VOTE, NOT]
+        op = draw(st.sampled_from(ops))
+        if op == NOT:
+            gates.append((NOT, [draw(st.integers(0, nodes - 1))]))
+            continue
+        ins = draw(st.lists(st.integers(0, nodes - 1), min_size=1, max_size=5))
+        k = draw(st.integers(1, len(ins))) if op == VOTE else 0
+        gates.append((op, ins, k))
+    top = draw(st.integers(0, e + n_gates - 1))
+    return make(p, gates, top=top)
+
+
+@settings(max_examples=150, deadline=None)
+@given(programs())
+def test_probability_and_importance_match_enumeration(prog):
+    q, q1, q0 = brute(prog)
+    for method in ("auto", "bdd"):
+        assert failure_probability(prog, method=method).probability == pytest.approx(
+            q, rel=1e-12, abs=1e-15
+        )
+    imp = importance(prog)
+    assert imp.probability == pytest.approx(q, rel=1e-12, abs=1e-15)
+    np.testing.assert_allclose(imp.p_if_failed, q1, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(imp.p_if_working, q0, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(imp.birnbaum, q1 - q0, rtol=1e-12, atol=1e-14)
+
+
+@settings(max_examples=120, deadline=None)
+@given(programs(coherent=True))
+def test_cut_sets_match_enumeration(prog):
+    expected = brute_cut_sets(prog)
+    assert ids(prog, minimal_cut_sets(prog)) == expected
+    assert ids(prog, minimal_cut_sets(prog, max_order=2)) == [s for s in expected if len(s) <= 2]
+    assert ids(prog, minimal_cut_sets(prog, max_count=2)) == expected[:2]
+
+
+def test_constant_structures():
+    p = [0.3, 0.6]
+    always = make(p, [(NOT, [0]), (OR, [0, 2])])  # x or not x
+    never = make(p, [(NOT, [0]), (AND, [0, 2])])
+    assert failure_probability(always).probability == 1.0
+    assert failure_probability(never).probability == 0.0
+    assert failure_probability(always, method="bdd").bdd_nodes == 0
+    coherent_always = make([1.0, 0.2], [(OR, [0, 1])])
+    assert failure_probability(coherent_always).probability == 1.0
+    imp = importance(never)
+    assert np.all(np.isnan(imp.fussell_vesely)) and np.all(imp.birnbaum == 0)
+    # a one-event system: the top is the basic event itself
+    single = make([0.25], [], top=0)
+    assert failure_probability(single).probability == 0.25
+    assert minimal_cut_sets(single) == [("e0",)]
+
+
+# ---------------------------------------------------------------- scale and precision
+
+
+def shared_fault_tree(seed: int = 7, n_events: int = 300):
+    """A plant-like fault tree: the top is an OR over 12 functions, each an AND of three
+    redundant trains, each train an OR of its own 6 to 8 events and 2 of 30 support
+    events (power, cooling, ...) shared across trains and functions: 300 events, most
+    support events read by several trains."""
+    rng = np.random.default_rng(seed)
+    n_support = 30
+    p = np.exp(rng.uniform(np.log(1e-4), np.log(3e-2), n_events))
+    gates = []
+    nxt = n_support
+    for _f in range(12):
+        trains = []
+        for _t in range(3):
+            own = list(range(nxt, min(nxt + 8, n_events)))
+            nxt += len(own)
+            shared = rng.choice(n_support, size=2, replace=False).tolist()
+            gates.append((OR, own + shared))
+            trains.append(n_events + len(gates) - 1)
+        gates.append((AND, trains))
+    functions = [n_events + j for j, g in enumerate(gates) if g[0] == AND]
+    gates.append((OR, functions))
+    assert nxt >= n_events - 10
+    return make(p[: max(nxt, n_support)], gates)
+
+
+def test_300_event_fault_tree_is_fast_and_consistent():
+    prog = shared_fault_tree()
+    assert prog.n_events >= 280
+    t0 = time.perf_counter()
+    res = failure_probability(prog)
+    imp = importance(prog)
+    elapsed = time.perf_counter() - t0
+    assert res.method == "bdd" and elapsed < 5.0
+    assert imp.probability == pytest.approx(res.probability, rel=1e-14)
+    # total probability over every event: Q = p_i Q_i^1 + (1 - p_i) Q_i^0
+    np.testing.assert_allclose(
+        prog.p * imp.p_if_failed + (1 - prog.p) * imp.p_if_working, res.probability, rtol=1e-12
+    )
+    # conditioning done the slow way (p_i set to 1 and 0, a fresh BDD each) for a few events
+    for i in (0, 5, 29, 31, 200):
+        for value, got in ((1.0, imp.p_if_failed[i]), (0.0, imp.p_if_working[i])):
+            pp = prog.p.copy()
+            pp[i] = value
+            assert failure_probability(prog.with_p(pp)).probability == pytest.approx(got, rel=1e-12)
+    # cut sets: the order-3 ones with two shared events... are all listed, and the
+    # rare-event bound sum of min-cut products is an upper bound close to Q
+    cuts = minimal_cut_sets(prog, max_order=3)
+    assert cuts and all(len(c) <= 3 for c in cuts)
+
+
+def test_rare_events_keep_relative_precision():
+    # Three trains of two components each at 1e-15, train = OR, system = AND of trains,
+    # with a shared event c in trains 1 and 2: min cut sets {c, x} and triples.
+    eps = 1e-15
+    names = ["c", "a1", "a2", "b1", "b2", "d1", "d2"]
+    p = np.full(7, eps)
+    gates = [(OR, [0, 1, 2]), (OR, [0, 3, 4]), (OR, [5, 6]), (AND, [7, 8, 9])]
+    prog = make(p, gates, names=names)
+    cuts = minimal_cut_sets(prog)
+    assert cuts == [("c", "d1"), ("c", "d2")] + [
+        (a, b, d) for a in ("a1", "a2") for b in ("b1", "b2") for d in ("d1", "d2")
+    ]
+    # rare-event approximation: sum of the products, exact to O(eps) relative here
+    approx = sum(eps ** len(c) for c in cuts)
+    got = failure_probability(prog).probability
+    assert got == pytest.approx(approx, rel=1e-12)
+    assert importance(prog).probability == pytest.approx(approx, rel=1e-12)
+    # series-parallel: an OR of a million-in-one-billion events stays exact too
+    tree = make(np.full(50, 1e-15), [(OR, list(range(50)))])
+    assert failure_probability(tree).probability == pytest.approx(50e-15, rel=1e-12)
+    tree2 = make(np.full(6, 1e-5), [(AND, [0, 1, 2]), (AND, [3, 4, 5]), (OR, [6, 7])])
+    assert failure_probability(tree2).probability == pytest.approx(2e-15, rel=1e-12)
+
+
+def test_node_limit_is_a_clear_error():
+    prog = shared_fault_tree()
+    with pytest.raises(MemoryError, match="max_nodes"):
+        failure_probability(prog, method="bdd", max_nodes=50)
+    with pytest.raises(MemoryError, match="max_nodes"):
+        importance(prog, max_nodes=50)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_bad_input():
+    good = bridge([0.1] * 5)
+    with pytest.raises(TypeError, match="program"):
+        failure_probability("not a program")
+    with pytest.raises(ValueError, match=r"program\.p\[2\].*'C'"):
+        failure_probability(good.with_p([0.1, 0.1, 1.5, 0.1, 0.1]))
+    with pytest.raises(ValueError, match=r"program\.p\[0\]"):
+        importance(good.with_p([np.nan, 0.1, 0.1, 0.1, 0.1]))
+    with pytest.raises(ValueError, match=r"program\.p\[1\]"):
+        minimal_cut_sets(good.with_p([0.1, -0.1, 0.1, 0.1, 0.1]))
+    cycle = make([0.1, 0.2], [(OR, [0, 2])])  # gate 0 (node 2) reads itself
+    with pytest.raises(ValueError, match="topological order"):
+        failure_probability(cycle)
+    with pytest.raises(ValueError, match="k = 3"):
+        failure_probability(make([0.1, 0.2], [(VOTE, [0, 1], 3)]))
+    with pytest.raises(ValueError, match="k = 0"):
+        failure_probability(make([0.1, 0.2], [(VOTE, [0, 1], 0)]))
+    with pytest.raises(ValueError, match="NOT gate 0 has 2 inputs"):
+        failure_probability(make([0.1, 0.2], [(NOT, [0, 1])]))
+    with pytest.raises(ValueError, match="unknown op 7"):
+        failure_probability(make([0.1, 0.2], [(7, [0, 1])]))
+    with pytest.raises(ValueError, match="no inputs"):
+        failure_probability(make([0.1, 0.2], [(OR, [])]))
+    with pytest.raises(ValueError, match=r"program\.top"):
+        failure_probability(make([0.1, 0.2], [(OR, [0, 1])], top=3))
+    with pytest.raises(ValueError, match="method"):
+        failure_probability(good, method="magic")
+    with pytest.raises(ValueError, match="max_nodes"):
+        failure_probability(good, max_nodes=1)
+    with pytest.raises(TypeError, match="max_nodes"):
+        importance(good, max_nodes=1.5)
+    with pytest.raises(ValueError, match="max_order"):
+        minimal_cut_sets(good, max_order=-1)
+    with pytest.raises(ValueError, match="max_count"):
+        minimal_cut_sets(good, max_count=0)
+    with pytest.raises(TypeError, match="max_count"):
+        minimal_cut_sets(good, max_count="3")
+    with pytest.raises(ValueError, match="NOT"):
+        minimal_cut_sets(make([0.1, 0.2], [(NOT, [0]), (OR, [1, 2])]))
