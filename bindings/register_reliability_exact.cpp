@@ -14,6 +14,7 @@
 #include "qsm/reliability/bdd.hpp"
 #include "qsm/reliability/bdd_measures.hpp"
 #include "qsm/reliability/cutsets_zbdd.hpp"
+#include "qsm/reliability/deep_stack.hpp"
 #include "qsm/reliability/exact_program.hpp"
 #include "qsm/reliability/series_parallel.hpp"
 
@@ -66,16 +67,19 @@ ProgramArrays program(const CArray<double>& p, const CArray<int32_t>& op, const 
   return a;
 }
 
-// Runs f with the GIL released and turns the node limit into a Python MemoryError.
+// Runs f with the GIL released, on a stack deep enough for one recursion level per
+// basic event (deep_stack.hpp), and turns the node limit into a Python MemoryError.
 template <class F>
-auto without_gil(F&& f) {
+auto without_gil(const rel::ProgramRef& g, F&& f) {
+  decltype(f()) result{};
   try {
     py::gil_scoped_release release;
-    return f();
+    rel::run_deep(static_cast<size_t>(g.n_events), [&] { result = f(); });
   } catch (const rel::NodeLimitError& e) {
     PyErr_SetString(PyExc_MemoryError, e.what());
     throw py::error_already_set();
   }
+  return result;
 }
 
 // Nodes of the diagram the root reaches, terminals excluded.
@@ -99,7 +103,7 @@ py::tuple failure_probability(const CArray<double>& p, const CArray<int32_t>& op
     bool not_tree = false;
   };
   require(method >= 0 && method <= 2, "reliability: unknown method");
-  const Out out = without_gil([&] {
+  const Out out = without_gil(a.ref, [&] {
     const auto reach = rel::reachable_nodes(a.ref);
     if (method != 1) {
       if (rel::is_tree(a.ref, reach))
@@ -136,7 +140,7 @@ py::tuple importance(const CArray<double>& p, const CArray<int32_t>& op, const C
   const ProgramArrays a = program(p, op, k, offsets, inputs, top);
   require(max_nodes >= 2, "reliability: max_nodes too small");
   int64_t nodes = 0;
-  const rel::BddMeasures m = without_gil([&] {
+  const rel::BddMeasures m = without_gil(a.ref, [&] {
     const rel::VariableOrder order = rel::depth_first_order(a.ref);
     rel::Bdd bdd(static_cast<int32_t>(order.event_of_level.size()), static_cast<size_t>(max_nodes));
     const int32_t root = rel::build_bdd(a.ref, order, bdd);
@@ -164,7 +168,7 @@ py::tuple minimal_cut_sets(const CArray<double>& p, const CArray<int32_t>& op,
     bool too_many = false;
     bool not_coherent = false;
   };
-  const Out out = without_gil([&] {
+  const Out out = without_gil(a.ref, [&] {
     Out o;
     const auto reach = rel::reachable_nodes(a.ref);
     if (rel::has_reachable_not(a.ref, reach)) {

@@ -241,6 +241,9 @@ def test_constant_structures():
     single = make([0.25], [], top=0)
     assert failure_probability(single).probability == 0.25
     assert minimal_cut_sets(single) == [("e0",)]
+    imp = importance(single)
+    assert imp.birnbaum[0] == 1.0 and imp.fussell_vesely[0] == 1.0 and imp.raw[0] == 4.0
+    assert imp.rrw[0] == np.inf
 
 
 # ---------------------------------------------------------------- scale and precision
@@ -347,6 +350,25 @@ def test_rare_events_keep_relative_precision():
     assert failure_probability(tree).probability == pytest.approx(50e-15, rel=1e-12)
     tree2 = make(np.full(6, 1e-5), [(AND, [0, 1, 2]), (AND, [3, 4, 5]), (OR, [6, 7])])
     assert failure_probability(tree2).probability == pytest.approx(2e-15, rel=1e-12)
+
+
+def test_deep_chain_does_not_exhaust_the_stack():
+    # g_j = AND/OR(g_{j-1}, e_{j+1}), 50k levels deep: the diagram code recurses once per
+    # level, which an ordinary 8 MiB thread stack would not hold for the cut sets.
+    n = 50_000
+    gates = [(OR, [0, 1])] + [(AND if j % 2 else OR, [n + j - 1, j + 1]) for j in range(1, n - 1)]
+    prog = make(np.full(n, 0.1), gates)
+    q = failure_probability(prog)
+    assert q.method == "series-parallel"
+    imp = importance(prog)
+    assert imp.probability == pytest.approx(q.probability, rel=1e-12)
+    assert imp.bdd_nodes == n
+    # top = OR(g_{n-3}, e_{n-1}), g_{n-3} = AND(OR(g_{n-5}, e_{n-3}), e_{n-2}): the only cut
+    # sets of order <= 2 are {e_{n-1}} and {e_{n-3}, e_{n-2}}
+    assert minimal_cut_sets(prog, max_order=2) == [
+        (f"e{n - 1}",),
+        (f"e{n - 3}", f"e{n - 2}"),
+    ]
 
 
 def test_node_limit_is_a_clear_error():

@@ -5,7 +5,8 @@
 // probability passes (bdd_measures.hpp) one loop each.
 //
 // Variable order: depth-first, left-to-right from the top node, basic events in order
-// of first appearance. Events under one gate get neighbouring levels, so a module (a
+// of first appearance, a gate's own events before those of its sub-gates (see
+// depth_first_order). Events under one gate get neighbouring levels, so a module (a
 // subtree sharing no event with the rest) stays a contiguous band of levels and its
 // diagram does not multiply with the others' (a standard fault-tree heuristic; no
 // order is good for every tree, and the node limit turns a bad case into an error).
@@ -26,8 +27,8 @@
 
 namespace qsm::reliability {
 
-// Depth-first first-appearance order. level_of_event[i] is event i's level, or -1
-// when the top node does not depend on it; event_of_level is the inverse.
+// Depth-first first-appearance order, a gate's events before its sub-gates'. level_of_event[i] is
+// event i's level, or -1 when the top node does not depend on it; event_of_level is the inverse.
 struct VariableOrder {
   std::vector<int32_t> level_of_event;
   std::vector<int32_t> event_of_level;
@@ -36,17 +37,30 @@ struct VariableOrder {
 inline VariableOrder depth_first_order(const ProgramRef& g) {
   VariableOrder o;
   o.level_of_event.assign(static_cast<size_t>(g.n_events), -1);
+  auto place = [&](int32_t e) {
+    if (o.level_of_event[static_cast<size_t>(e)] >= 0) return;
+    o.level_of_event[static_cast<size_t>(e)] = static_cast<int32_t>(o.event_of_level.size());
+    o.event_of_level.push_back(e);
+  };
   if (g.top < g.n_events) {
-    o.level_of_event[static_cast<size_t>(g.top)] = 0;
-    o.event_of_level.push_back(g.top);
+    place(g.top);
     return o;
   }
   std::vector<uint8_t> seen(static_cast<size_t>(g.n_gates), 0);
-  // An explicit stack of (gate, next input slot): fault trees can be deep.
+  // Entering a gate places its basic-event inputs first, then descends into its gate
+  // inputs left to right (an explicit stack of (gate, next input slot): trees can be
+  // deep). Events before sub-gates puts the event a gate adds above the diagram of the
+  // sub-gate it combines with, so a left- or right-deep chain of n gates costs O(n)
+  // ite calls instead of O(n^2) (the new variable would otherwise sit at the bottom and
+  // every gate would rebuild the whole chain below it).
   std::vector<std::pair<int32_t, int32_t>> stack;
-  const int32_t j0 = g.gate_of(g.top);
-  seen[static_cast<size_t>(j0)] = 1;
-  stack.emplace_back(j0, g.offsets[j0]);
+  auto enter = [&](int32_t j) {
+    seen[static_cast<size_t>(j)] = 1;
+    for (int32_t a = g.offsets[j]; a < g.offsets[j + 1]; ++a)
+      if (g.inputs[a] < g.n_events) place(g.inputs[a]);
+    stack.emplace_back(j, g.offsets[j]);
+  };
+  enter(g.gate_of(g.top));
   while (!stack.empty()) {
     auto& [j, a] = stack.back();
     if (a == g.offsets[j + 1]) {
@@ -54,15 +68,7 @@ inline VariableOrder depth_first_order(const ProgramRef& g) {
       continue;
     }
     const int32_t v = g.inputs[a++];
-    if (v < g.n_events) {
-      if (o.level_of_event[static_cast<size_t>(v)] < 0) {
-        o.level_of_event[static_cast<size_t>(v)] = static_cast<int32_t>(o.event_of_level.size());
-        o.event_of_level.push_back(v);
-      }
-    } else if (!seen[static_cast<size_t>(g.gate_of(v))]) {
-      seen[static_cast<size_t>(g.gate_of(v))] = 1;
-      stack.emplace_back(g.gate_of(v), g.offsets[g.gate_of(v)]);  // invalidates j, a
-    }
+    if (v >= g.n_events && !seen[static_cast<size_t>(g.gate_of(v))]) enter(g.gate_of(v));
   }
   return o;
 }
