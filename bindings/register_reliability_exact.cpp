@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common.hpp"
@@ -165,7 +166,7 @@ py::tuple minimal_cut_sets(const CArray<double>& p, const CArray<int32_t>& op,
     std::vector<int32_t> flat;
     std::vector<int64_t> offs;
     std::vector<double> counts;
-    bool too_many = false;
+    double too_many = 0.0;  // the number of sets that listing would collect, when refused
     bool not_coherent = false;
   };
   const Out out = without_gil(a.ref, [&] {
@@ -195,7 +196,7 @@ py::tuple minimal_cut_sets(const CArray<double>& p, const CArray<int32_t>& op,
       if (max_count >= 0 && touched >= static_cast<double>(max_count)) break;
     }
     if (touched > static_cast<double>(limit)) {
-      o.too_many = true;
+      o.too_many = touched;
       return o;
     }
     mcs.enumerate(z, order_cap, max_count < 0 ? INT64_MAX : max_count, order.event_of_level, o.flat,
@@ -206,10 +207,12 @@ py::tuple minimal_cut_sets(const CArray<double>& p, const CArray<int32_t>& op,
     throw py::value_error(
         "minimal_cut_sets: the structure has a NOT gate (non-coherent); minimal cut sets are "
         "only defined here for coherent structures (prime implicants are not supported)");
-  if (out.too_many)
+  if (out.too_many > 0.0)
     throw py::value_error(
-        "minimal_cut_sets: too many minimal cut sets to list; pass a smaller max_order or "
-        "max_count");
+        "minimal_cut_sets: listing would collect " +
+        py::str(py::float_(out.too_many).attr("__format__")(".4g")).cast<std::string>() +
+        " minimal cut sets (more than " + std::to_string(limit) +
+        "); pass a smaller max_order or max_count");
   return py::make_tuple(to_array(out.flat), to_array(out.offs), to_array(out.counts));
 }
 

@@ -371,6 +371,22 @@ def test_deep_chain_does_not_exhaust_the_stack():
     ]
 
 
+def test_too_many_cut_sets_is_refused_not_attempted():
+    # AND of 22 two-event ORs: 2^22 minimal cut sets, all of order 22
+    m = 22
+    gates = [(OR, [2 * i, 2 * i + 1]) for i in range(m)] + [(AND, list(range(2 * m, 3 * m)))]
+    prog = make(np.full(2 * m, 0.1), gates)
+    with pytest.raises(ValueError, match=r"4\.194e\+06 minimal cut sets.*max_order"):
+        minimal_cut_sets(prog)
+    assert minimal_cut_sets(prog, max_order=21) == []
+    small = make(
+        np.full(8, 0.1), [*[(OR, [2 * i, 2 * i + 1]) for i in range(4)], (AND, [8, 9, 10, 11])]
+    )
+    cuts = minimal_cut_sets(small)
+    assert len(cuts) == 16 and cuts[0] == ("e0", "e2", "e4", "e6")
+    assert cuts[-1] == ("e1", "e3", "e5", "e7")
+
+
 def test_node_limit_is_a_clear_error():
     prog = plant_fault_tree()
     with pytest.raises(MemoryError, match="max_nodes"):
