@@ -344,7 +344,17 @@ def test_rare_events_keep_relative_precision():
     approx = sum(eps ** len(c) for c in cuts)
     got = failure_probability(prog).probability
     assert got == pytest.approx(approx, rel=1e-12)
-    assert importance(prog).probability == pytest.approx(approx, rel=1e-12)
+    imp = importance(prog)
+    assert imp.probability == pytest.approx(approx, rel=1e-12)
+    # conditionals far below Q keep their precision too (no Q - something anywhere):
+    # with c working only the 8 triples remain, P = P(a1 or a2) P(b1 or b2) P(d1 or d2)
+    pair = 2 * eps - eps**2
+    assert imp.p_if_working[0] == pytest.approx(pair**3, rel=1e-12)
+    assert imp.rrw[0] == pytest.approx(approx / pair**3, rel=1e-12)
+    # with d1 failed the system fails when trains 1 and 2 do: c, or an a and a b
+    assert imp.p_if_failed[5] == pytest.approx(eps + (1 - eps) * pair**2, rel=1e-12)
+    # Q = P(trains 1 and 2) P(d1 or d2), and without d1 the last factor is p(d2) = eps
+    assert imp.fussell_vesely[5] == pytest.approx((eps - eps**2) / pair, rel=1e-12)
     # series-parallel: an OR of a million-in-one-billion events stays exact too
     tree = make(np.full(50, 1e-15), [(OR, list(range(50)))])
     assert failure_probability(tree).probability == pytest.approx(50e-15, rel=1e-12)
