@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
@@ -447,3 +448,13 @@ def test_bad_input():
         minimal_cut_sets(good, max_count="3")
     with pytest.raises(ValueError, match="NOT"):
         minimal_cut_sets(make([0.1, 0.2], [(NOT, [0]), (OR, [1, 2])]))
+    with pytest.raises(ValueError, match=r"program\.p must have shape \(5,\)"):
+        failure_probability(dataclasses.replace(good, p=np.full(4, 0.1)))
+    with pytest.raises(ValueError, match="offsets"):
+        failure_probability(dataclasses.replace(good, offsets=good.offsets[:-1]))
+    with pytest.raises(ValueError, match="offsets must run from 0"):
+        failure_probability(dataclasses.replace(good, offsets=good.offsets + 1))
+    with pytest.raises(ValueError, match=r"program\.inputs must be a 1-D integer array"):
+        failure_probability(dataclasses.replace(good, inputs=good.inputs.astype(float)))
+    with pytest.raises(ValueError, match="reads node -1"):
+        failure_probability(dataclasses.replace(good, inputs=good.inputs - 1))
