@@ -86,10 +86,14 @@ class Bdd {
   int32_t ite(int32_t f, int32_t g, int32_t h) {
     if (f == DdStore::kOne) return g;
     if (f == DdStore::kZero) return h;
-    if (g == h) return g;
-    if (g == DdStore::kOne && h == DdStore::kZero) return f;
     if (f == g) g = DdStore::kOne;  // ite(f, f, h) = ite(f, 1, h): more cache hits
     if (f == h) h = DdStore::kZero;
+    if (g == h) return g;
+    if (g == DdStore::kOne && h == DdStore::kZero) return f;
+    // AND (ite(f, g, 0)) and OR (ite(f, 1, h)) commute: the smaller id first, so f & g
+    // and g & f share a cache entry. (g, h are not terminals here: those cases returned.)
+    if (h == DdStore::kZero && g < f) std::swap(f, g);
+    if (g == DdStore::kOne && h < f) std::swap(f, h);
     int32_t r;
     if (cache_.find(f, g, h, r)) return r;
     const int32_t v = std::min({store_.level(f), store_.level(g), store_.level(h)});
