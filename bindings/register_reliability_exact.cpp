@@ -181,9 +181,9 @@ py::tuple minimal_cut_sets(const CArray<double>& p, const CArray<int32_t>& op,
     rel::Bdd bdd(L, static_cast<size_t>(max_nodes));
     const int32_t root = rel::build_bdd(a.ref, order, bdd);
     rel::MinimalCutSets mcs(bdd.store(), L, static_cast<size_t>(max_nodes));
-    const int32_t z = mcs.minsol(root);
-    int32_t order_cap = mcs.max_size(z);
-    if (max_order >= 0) order_cap = std::min<int32_t>(order_cap, static_cast<int32_t>(max_order));
+    const int32_t z = mcs.minsol(
+        root, max_order >= 0 ? static_cast<int32_t>(std::min<int64_t>(max_order, L)) : L);
+    const int32_t order_cap = mcs.max_size(z);
     if (order_cap < 0) {
       o.offs.assign(1, 0);
       return o;

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 #include <vector>
 
 #include "qsm/reliability/dd_store.hpp"
@@ -25,20 +26,24 @@ namespace qsm::reliability {
 class MinimalCutSets {
  public:
   MinimalCutSets(const DdStore& bdd, int32_t n_levels, size_t max_nodes)
-      : bdd_(bdd), zdd_(n_levels, true, max_nodes), memo_(bdd.size(), -1) {}
+      : bdd_(bdd), zdd_(n_levels, true, max_nodes) {}
 
   const DdStore& zdd() const { return zdd_; }
 
-  // ZBDD root of the minimal solutions of BDD node f.
-  int32_t minsol(int32_t f) {
+  // ZBDD root of the minimal solutions of BDD node f with at most max_order events.
+  // Truncating is exact: a set of size <= k - 1 under x can only be subsumed by a set of
+  // F0 of size <= k - 1, which the order-k family of F0 still holds. Large fault trees
+  // have far fewer low-order cut sets than cut sets, so max_order bounds the work too.
+  int32_t minsol(int32_t f, int32_t max_order) {
     if (DdStore::terminal(f)) return f;
-    int32_t& m = memo_[static_cast<size_t>(f)];
-    if (m >= 0) return m;
+    const int32_t k = std::min(max_order, zdd_.n_levels());
+    const uint64_t key = static_cast<uint64_t>(f) << 32 | static_cast<uint32_t>(k);
+    if (const auto it = memo_.find(key); it != memo_.end()) return it->second;
     const DdNode d = bdd_.node(f);
-    const int32_t lo = minsol(d.lo);
-    const int32_t hi = without(minsol(d.hi), lo);
+    const int32_t lo = minsol(d.lo, k);
+    const int32_t hi = k >= 1 ? without(minsol(d.hi, k - 1), lo) : DdStore::kZero;
     const int32_t r = zdd_.make(d.level, lo, hi);
-    memo_[static_cast<size_t>(f)] = r;  // memo_ is not resized: the reference is still valid
+    memo_.emplace(key, r);
     return r;
   }
 
@@ -162,7 +167,7 @@ class MinimalCutSets {
   const DdStore& bdd_;
   DdStore zdd_;
   DdCache cache_;
-  std::vector<int32_t> memo_;
+  std::unordered_map<uint64_t, int32_t> memo_;  // (BDD node, order) -> ZBDD node
 };
 
 }  // namespace qsm::reliability
