@@ -47,9 +47,12 @@ ProgramArrays program(const CArray<double>& p, const CArray<int32_t>& op, const 
   const int32_t* in = inputs.data();
   const int32_t* opp = op.data();
   const int32_t* kp = k.data();
+  // Offsets first, whole: a later gate's bad offset must not let an earlier gate read
+  // past the inputs.
+  for (int64_t j = 0; j < G; ++j)
+    require(o[j + 1] > o[j], "reliability: offsets must increase (every gate needs an input)");
   for (int64_t j = 0; j < G; ++j) {
     const int32_t n = o[j + 1] - o[j];
-    require(n >= 1, "reliability: offsets must increase and every gate needs an input");
     for (int32_t s = o[j]; s < o[j + 1]; ++s)
       require(in[s] >= 0 && in[s] < E + j, "reliability: gate input not in topological order");
     const int32_t t = opp[j];

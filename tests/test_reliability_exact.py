@@ -459,3 +459,36 @@ def test_bad_input():
         failure_probability(dataclasses.replace(good, inputs=good.inputs.astype(float)))
     with pytest.raises(ValueError, match="reads node -1"):
         failure_probability(dataclasses.replace(good, inputs=good.inputs - 1))
+
+
+def test_kernel_rejects_what_the_python_layer_would():
+    # The binding is the last line of defence: hostile arrays passed around the Python
+    # checks raise instead of reading out of bounds.
+    from qsmcore import _core
+
+    p = np.array([0.1, 0.2, 0.3])
+    op = np.array([OR, AND], np.int32)
+    k = np.zeros(2, np.int32)
+    inputs = np.array([0, 1, 2], np.int32)
+    for offsets in ([0, 100, 3], [0, 2, 2], [1, 2, 3]):
+        with pytest.raises(ValueError, match="offsets"):
+            _core.reliability_failure_probability(
+                p, op, k, np.array(offsets, np.int32), inputs, 4, 1000, 0
+            )
+    with pytest.raises(ValueError, match="topological"):
+        _core.reliability_importance(
+            p, op, k, np.array([0, 2, 3], np.int32), np.array([0, 4, 3], np.int32), 4, 1000
+        )
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        _core.reliability_minimal_cut_sets(
+            np.array([0.1, np.nan, 0.3]),
+            op,
+            k,
+            np.array([0, 2, 3], np.int32),
+            np.array([0, 1, 3], np.int32),
+            4,
+            -1,
+            -1,
+            100,
+            1000,
+        )

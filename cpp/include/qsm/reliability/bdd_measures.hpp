@@ -17,6 +17,7 @@
 // non-negative terms: a difference array would subtract and lose the small S_i.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -48,8 +49,8 @@ inline std::vector<uint8_t> live_nodes(const DdStore& dd, int32_t root) {
 inline std::vector<double> node_probabilities(const DdStore& dd, int32_t root,
                                               const std::vector<uint8_t>& live,
                                               const std::vector<double>& p_level) {
-  std::vector<double> P(static_cast<size_t>(root) + 1, 0.0);
-  P[1] = root >= 1 ? 1.0 : 0.0;
+  std::vector<double> P(std::max<size_t>(static_cast<size_t>(root) + 1, 2), 0.0);
+  P[1] = 1.0;
   for (int32_t n = 2; n <= root; ++n) {
     if (!live[static_cast<size_t>(n)]) continue;
     const DdNode& d = dd.node(n);
