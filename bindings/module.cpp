@@ -23,6 +23,7 @@ void register_flow_mincost(py::module_& m);
 
 void register_reliability_network(py::module_& m);
 void register_reliability_mc(py::module_& m);
+void register_reliability_exact(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "qsmcore CPU kernels (private: use the qsmcore package API)";
@@ -42,4 +43,5 @@ PYBIND11_MODULE(_core, m) {
   register_flow_mincost(m);
   register_reliability_network(m);
   register_reliability_mc(m);
+  register_reliability_exact(m);
 }
