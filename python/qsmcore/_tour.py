@@ -16,6 +16,7 @@ import qsmcore
 from qsmcore import random as qrandom
 from qsmcore._cli_flow import tour_section as _flow
 from qsmcore._cli_latency import tour_section as _latency
+from qsmcore._cli_reliability import tour_section as _reliability
 from qsmcore._tour_queue import queueing
 from qsmcore.stats import mean_ci
 
@@ -142,6 +143,7 @@ SECTIONS: list[Callable[[Console], None]] = [
     _latency,
     queueing,
     _flow,
+    _reliability,
 ]
 
 

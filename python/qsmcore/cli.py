@@ -12,6 +12,7 @@ from rich.table import Table
 from qsmcore._cli_flow import app as flow_app
 from qsmcore._cli_latency import app as latency_app
 from qsmcore._cli_queue import app as queue_app
+from qsmcore._cli_reliability import app as reliability_app
 from qsmcore._cli_sketch import app as sketch_app
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app.add_typer(sketch_app, name="sketch")
 app.add_typer(latency_app, name="latency")
 app.add_typer(queue_app, name="queue")
 app.add_typer(flow_app, name="flow")
+app.add_typer(reliability_app, name="reliability")
 console = Console()
 
 
