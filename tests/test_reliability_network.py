@@ -158,3 +158,23 @@ def test_bad_input():
         two_terminal([0], [1], 0.1, 0.5, 1)
     with pytest.raises(ValueError, match="max_states"):
         all_terminal([0], [1], 0.1, max_states=0)
+
+
+def test_monte_carlo_methods_agree_with_exact():
+    u, v = grid(8)
+    exact = all_terminal(u, v, 0.01).failure_probability  # ~4.4e-4, dominated by corners
+    covered = 0
+    for seed in range(5):
+        r = all_terminal(u, v, 0.01, method="importance", trials=100_000, seed=seed)
+        # Many components and a rare event: the default bias must not hide the few-edge
+        # cuts that carry the probability (too much bias gave estimates 100x too low).
+        assert abs(r.failure_probability / exact - 1) < 0.35, r
+        covered += r.low <= exact <= r.high
+    assert covered >= 4
+    tt = two_terminal(u, v, 0.1, 0, 63)
+    mc = two_terminal(u, v, 0.1, 0, 63, method="monte_carlo", trials=1_000_000, seed=1)
+    assert mc.low <= tt.failure_probability <= mc.high and mc.trials == 1_000_000
+    with pytest.raises(ValueError, match="node_p_fail"):
+        two_terminal(u, v, 0.1, 0, 63, node_p_fail=0.1, method="monte_carlo")
+    with pytest.raises(ValueError, match="method"):
+        all_terminal(u, v, 0.1, method="guess")

@@ -45,11 +45,12 @@ Method = Literal["naive", "importance"]
 # trial ids are 64-bit; keep start + trials far from overflow
 MAX_TRIALS = 2**62
 
-# Default failure bias: q_i = max(p_i, theta) for the theta in THETAS (or no bias) whose
-# pilot run of PILOT_TRIALS trials gives the smallest estimated relative variance.
+# Default failure bias: q_i = max(p_i, theta), theta from THETAS (or no bias) by pilot
+# runs of PILOT_TRIALS trials (see _default_bias).
 THETAS = tuple(2.0**-j for j in range(1, 31))
-PILOT_TRIALS = 4096
-PILOT_MIN_FAILURES = 16
+PILOT_TRIALS = 8192
+PILOT_MIN_FAILURES = 8
+PILOT_MIN_ESS = 0.25
 _PILOT_TAG = 0x5049_4C4F  # spawn key of the pilot stream: independent of the main run
 
 
@@ -194,9 +195,18 @@ def _bias_for(p: np.ndarray, theta: float) -> np.ndarray:
 
 
 def _default_bias(run: Runner, p: np.ndarray, pilot_key: int) -> np.ndarray:
-    best_q, best_score = p.copy(), math.inf
+    # theta grows from 0 (no bias) by factors of 2. The first theta whose pilot sees
+    # PILOT_MIN_FAILURES failures is the least bias that makes failures visible; larger
+    # thetas compete with it on the pilot's relative variance only while the weights of
+    # the failed pilot trials stay even (effective sample size >= PILOT_MIN_ESS of the
+    # failures). Without that guard, systems of many components get far too much bias:
+    # the trials that carry the probability (a few failures in the right places) become
+    # too rare under q to appear in a pilot, the pilot's variance looks small, and the
+    # estimate comes out many times too low with a confident interval (seen on a 10x10
+    # grid, all-terminal, p = 0.01).
     n = PILOT_TRIALS
-    for theta in (0.0, *THETAS):
+    best_q, best_score = None, math.inf
+    for theta in (0.0, *reversed(THETAS)):
         q = _bias_for(p, theta)
         if theta and np.array_equal(q, p):
             continue
@@ -205,11 +215,13 @@ def _default_bias(run: Runner, p: np.ndarray, pilot_key: int) -> np.ndarray:
             sw = sw2 = float(failures)
         if failures < PILOT_MIN_FAILURES or sw <= 0.0:
             continue
-        mean = sw / n
-        score = (sw2 / n) / (mean * mean)  # n * relative variance of the estimator + 1
-        if score < best_score:
+        score = n * sw2 / (sw * sw)  # n * relative variance of the estimator + 1
+        even = sw * sw / sw2 >= PILOT_MIN_ESS * failures
+        if best_q is None or (even and score < best_score):
             best_q, best_score = q, score
-    return best_q
+        elif not even:
+            break  # more bias only makes the weights more uneven
+    return p.copy() if best_q is None else best_q
 
 
 def importance_bias(
@@ -218,12 +230,15 @@ def importance_bias(
     """The default failure-biasing probabilities :math:`q` that ``monte_carlo`` uses.
 
     :math:`q_i = \\max(p_i, \\theta)` (events with :math:`p_i \\in \\{0, 1\\}` unchanged), with
-    :math:`\\theta` chosen from :math:`\\{0, 2^{-1}, \\dots, 2^{-30}\\}` by pilot runs of
-    4096 trials each: among the pilots with at least 16 failures, the one whose weights
-    give the smallest estimated relative variance :math:`\\overline{w^2} / \\bar w^2`.
-    :math:`\\theta = 0` is no bias. The pilot uses its own stream (a child of ``seed``), so
-    every part of a split run finds the same :math:`q`. When no pilot sees 16 failures,
-    :math:`q = p`: pass ``bias`` explicitly then.
+    :math:`\\theta` from :math:`0, 2^{-30}, 2^{-29}, \\dots, 2^{-1}` by pilot runs of 8192
+    trials: the smallest :math:`\\theta` whose pilot sees at least 8 failures, or a larger
+    one whose pilot gives a smaller relative variance :math:`\\overline{w^2} / \\bar w^2`
+    while the failed trials' weights stay even (effective sample size at least a quarter
+    of the failures; uneven weights mean the bias hides the trials that carry the
+    probability, which happens on systems of many components). :math:`\\theta = 0` is no
+    bias. The pilot uses its own stream (a child of
+    ``seed``), so every part of a split run finds the same :math:`q`. When no pilot sees 8
+    failures, :math:`q = p`: pass ``bias`` explicitly then.
     """
     arrays = _mc_input.checked_arrays(program)
     nthreads = _backend.check_threads(threads)

@@ -28,28 +28,37 @@ DEFAULT_MAX_STATES = 2_000_000
 class NetworkReliabilityResult:
     """Connectivity probability of a network with failing elements.
 
-    ``reliability`` = P(connected) and ``failure_probability`` = P(not connected), each
-    summed over its own states (no 1 − x cancellation: a failure probability of 1e-15
-    keeps its digits).
-    ``method`` says which solver ran; ``states`` / ``frontier`` size the exact
-    computation (the largest number of distinct partial states, the widest frontier).
+    ``reliability`` = P(connected) and ``failure_probability`` = P(not connected). Exact:
+    each summed over its own states (no 1 − x cancellation: a failure probability of
+    1e-15 keeps its digits); ``states`` / ``frontier`` size the computation (the largest
+    number of distinct partial states, the widest frontier). Monte Carlo: the estimate,
+    with ``low`` / ``high`` the confidence interval on the failure probability (see
+    :func:`~qsmcore.reliability.monte_carlo` for the interval used) and ``trials``.
+    ``method`` says which solver ran.
     """
 
     reliability: float
     failure_probability: float
     terminals: str
     method: str
-    states: int
-    frontier: int
+    states: int = 0
+    frontier: int = 0
+    low: float | None = None
+    high: float | None = None
+    trials: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def __repr__(self) -> str:
+        size = (
+            f"states={self.states:,}, frontier={self.frontier}"
+            if self.trials is None
+            else f"95% CI on failure=[{self.low:.6g}, {self.high:.6g}], trials={self.trials:,}"
+        )
         return (
             f"NetworkReliabilityResult({self.terminals}: reliability={self.reliability:.12g}, "
-            f"failure={self.failure_probability:.6g}, method={self.method!r}, "
-            f"states={self.states:,}, frontier={self.frontier})"
+            f"failure={self.failure_probability:.6g}, method={self.method!r}, {size})"
         )
 
 
@@ -87,8 +96,11 @@ def two_terminal(
     n_nodes: int | None = None,
     node_p_fail: npt.ArrayLike | None = None,
     max_states: int = DEFAULT_MAX_STATES,
+    method: str = "exact",
+    trials: int = 1_000_000,
+    seed: Any = 0,
 ) -> NetworkReliabilityResult:
-    """Exact probability that ``source`` and ``target`` are joined by working elements.
+    """Probability that ``source`` and ``target`` are joined by working elements.
 
     Parameters
     ----------
@@ -105,6 +117,11 @@ def two_terminal(
         disconnects all its edges.
     max_states : int
         Memory guard: more distinct frontier states than this raise ``ValueError``.
+    method : {"exact", "monte_carlo", "importance"}
+        ``"exact"``: the frontier dynamic programme. ``"monte_carlo"`` /
+        ``"importance"``: :func:`network_reliability_mc` with ``trials`` and ``seed``
+        (naive, or importance sampling for rare disconnection); edges only (no
+        ``node_p_fail``).
 
     Returns
     -------
@@ -116,6 +133,10 @@ def two_terminal(
     nq = np.zeros(n) if node_p_fail is None else _probabilities(fn, "node_p_fail", node_p_fail, n)
     s = _graph.node(fn, "source", source, n)
     t = _graph.node(fn, "target", target, n)
+    if _method(fn, method) != "exact":
+        if node_p_fail is not None:
+            raise ValueError(f"{fn}: node_p_fail needs method='exact'")
+        return _monte_carlo(a, b, q, n, [s, t], method, trials, seed, "two-terminal")
     cap = _max_states(fn, max_states)
     out = _core.reliability_network_exact(a, b, q, nq, s, t, 0, cap)
     return _result(*out, "two-terminal")
@@ -127,13 +148,18 @@ def all_terminal(
     edge_p_fail: npt.ArrayLike,
     n_nodes: int | None = None,
     max_states: int = DEFAULT_MAX_STATES,
+    method: str = "exact",
+    trials: int = 1_000_000,
+    seed: Any = 0,
 ) -> NetworkReliabilityResult:
-    """Exact probability that every node is connected to every other through working
-    edges (nodes do not fail here: with failing nodes "all nodes connected" is rarely
-    the question; use ``two_terminal`` per pair)."""
+    """Probability that every node is connected to every other through working edges
+    (nodes do not fail here: with failing nodes "all nodes connected" is rarely the
+    question; use ``two_terminal`` per pair). ``method`` as in :func:`two_terminal`."""
     fn = "all_terminal"
     a, b, n = _graph.arcs(fn, u, v, n_nodes)
     q = _probabilities(fn, "edge_p_fail", edge_p_fail, a.size)
+    if _method(fn, method) != "exact":
+        return _monte_carlo(a, b, q, n, None, method, trials, seed, "all-terminal")
     cap = _max_states(fn, max_states)
     out = _core.reliability_network_exact(a, b, q, np.zeros(n), 0, 0, 1, cap)
     return _result(*out, "all-terminal")
@@ -149,4 +175,47 @@ def _result(
         method="exact (frontier DP)",
         states=int(states),
         frontier=int(frontier),
+    )
+
+
+METHODS = ("exact", "monte_carlo", "importance")
+
+
+def _method(fn: str, method: object) -> str:
+    if method not in METHODS:
+        raise ValueError(f"{fn}: method must be one of {METHODS}, got {method!r}")
+    return str(method)
+
+
+def _monte_carlo(
+    a: np.ndarray,
+    b: np.ndarray,
+    q: np.ndarray,
+    n: int,
+    terminals: list[int] | None,
+    method: str,
+    trials: int,
+    seed: Any,
+    kind: str,
+) -> NetworkReliabilityResult:
+    from qsmcore.reliability.network_mc import network_reliability_mc
+
+    keep = a != b  # self-loops never matter
+    mc = network_reliability_mc(
+        max(n, 2),
+        np.column_stack([a[keep], b[keep]]),
+        q[keep],
+        trials,
+        terminals=terminals,
+        seed=seed,
+        method="naive" if method == "monte_carlo" else "importance",
+    )
+    return NetworkReliabilityResult(
+        reliability=1.0 - mc.probability,
+        failure_probability=mc.probability,
+        terminals=kind,
+        method=f"monte carlo ({mc.estimator})",
+        low=mc.low,
+        high=mc.high,
+        trials=mc.trials,
     )
