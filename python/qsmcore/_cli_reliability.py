@@ -79,7 +79,7 @@ def evaluate(
     if method in ("auto", "exact"):
         try:
             exact = failure_probability(program)
-        except ValueError as exc:
+        except (ValueError, MemoryError) as exc:  # MemoryError: the BDD node limit
             if method == "exact":
                 _fail(str(exc))
             method = "importance"  # too big for a BDD: estimate instead
