@@ -22,12 +22,14 @@ void register_cuda_sketch_hll(py::module_& m);
 void register_cuda_sketch_countmin(py::module_& m);
 // Queue simulation (bindings/cuda_register_queue_station.cpp).
 void register_cuda_queue_station(py::module_& m);
+void register_cuda_reliability_mc(py::module_& m);
 
 PYBIND11_MODULE(_cuda, m) {
   m.doc() = "qsmcore CUDA kernels (private: use the qsmcore package API)";
   register_cuda_sketch_hll(m);
   register_cuda_sketch_countmin(m);
   register_cuda_queue_station(m);
+  register_cuda_reliability_mc(m);
 
   m.def("device_count", [] {
     std::string error;

@@ -11,6 +11,7 @@
 #include "common.hpp"
 #include "qsm/reliability/mc_bitparallel.hpp"
 #include "qsm/reliability/network_mc.hpp"
+#include "reliability_program.hpp"
 
 namespace py = pybind11;
 using qsm::bind::CArray;
@@ -18,33 +19,8 @@ using qsm::bind::require;
 
 namespace {
 
-struct ProgramArrays {
-  CArray<int32_t> op, k, offsets, inputs;
-  qsm::reliability::ProgramView view;
-};
-
-ProgramArrays program_view(int64_t n_events, const CArray<int32_t>& op, const CArray<int32_t>& k,
-                           const CArray<int32_t>& offsets, const CArray<int32_t>& inputs,
-                           int64_t top) {
-  const int64_t n_gates = op.size();
-  require(n_events >= 1 && n_events < (int64_t{1} << 31), "reliability: bad n_events");
-  require(k.size() == n_gates && offsets.size() == n_gates + 1, "reliability: bad gate arrays");
-  require(0 <= top && top < n_events + n_gates, "reliability: top out of range");
-  const int32_t* off = offsets.data();
-  const int32_t* in = inputs.data();
-  const int32_t* o = op.data();
-  require(off[0] == 0 && off[n_gates] == inputs.size(), "reliability: bad offsets");
-  bool ok = true;
-  for (int64_t j = 0; j < n_gates && ok; ++j) {
-    ok = off[j] < off[j + 1] && o[j] >= 0 && o[j] <= 3 && (o[j] != 3 || off[j + 1] - off[j] == 1);
-    for (int32_t a = off[j]; a < off[j + 1] && ok; ++a) ok = 0 <= in[a] && in[a] < n_events + j;
-  }
-  require(ok, "reliability: a gate has a bad op, no inputs, or an input not before it");
-  ProgramArrays pa{op, k, offsets, inputs, {}};
-  pa.view = qsm::reliability::ProgramView{
-      n_events, n_gates, pa.op.data(), pa.k.data(), pa.offsets.data(), pa.inputs.data(), top};
-  return pa;
-}
+using qsm::bind::program_view;
+using qsm::bind::ProgramArrays;
 
 // (failures, sum_w, sum_w2) of trials [start, start + trials); q empty = naive.
 template <class Eval>
@@ -132,7 +108,35 @@ py::tuple mc_words(const CArray<double>& p, const CArray<int32_t>& op, const CAr
 
 }  // namespace
 
+namespace {
+
+// Failures of trials [start, start + trials) by the per-block scalar path the GPU
+// runs (block_failed_word), on one CPU thread: the tests compare it with run_mc.
+uint64_t mc_scalar(const CArray<double>& p, const CArray<int32_t>& op, const CArray<int32_t>& k,
+                   const CArray<int32_t>& offsets, const CArray<int32_t>& inputs, int64_t top,
+                   uint64_t key, uint64_t start, uint64_t trials) {
+  const ProgramArrays pa = program_view(p.size(), op, k, offsets, inputs, top);
+  require(start + trials >= start, "reliability: trial range overflows");
+  std::vector<qsm::reliability::BernoulliP> bp(static_cast<size_t>(p.size()));
+  for (size_t i = 0; i < bp.size(); ++i) bp[i] = qsm::reliability::bernoulli_p(p.data()[i]);
+  std::vector<uint64_t> vals(static_cast<size_t>(pa.view.n_events + pa.view.n_gates));
+  uint64_t failures = 0;
+  py::gil_scoped_release release;
+  const uint64_t t1 = start + trials;
+  for (uint64_t b = start >> 6; b < (t1 + 63) >> 6; ++b) {
+    const uint64_t w = qsm::reliability::block_failed_word(pa.view, bp.data(), key, b, vals.data());
+    failures += static_cast<uint64_t>(
+        qsm::reliability::popcount64(w & qsm::reliability::lane_mask(b, start, t1)));
+  }
+  return failures;
+}
+
+}  // namespace
+
 void register_reliability_mc(py::module_& m) {
+  m.def("reliability_mc_scalar", &mc_scalar, py::arg("p"), py::arg("op"), py::arg("k"),
+        py::arg("offsets"), py::arg("inputs"), py::arg("top"), py::arg("key"), py::arg("start"),
+        py::arg("trials"));
   m.def("reliability_mc", &mc_run, py::arg("p"), py::arg("q"), py::arg("op"), py::arg("k"),
         py::arg("offsets"), py::arg("inputs"), py::arg("top"), py::arg("key"), py::arg("start"),
         py::arg("trials"), py::arg("threads"));

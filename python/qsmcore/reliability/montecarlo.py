@@ -303,6 +303,7 @@ def monte_carlo(
     confidence: float = 0.95,
     threads: int | None = None,
     start: int = 0,
+    backend: str = "cpu",
 ) -> MonteCarloResult:
     """Estimate the failure probability of ``program``'s top event by Monte Carlo.
 
@@ -336,6 +337,11 @@ def monte_carlo(
         trials=n - a, start=a)`` cover the trials of one ``trials=n`` run, and
         :func:`combine` merges them (the same failure count; importance-sampling sums
         agree to rounding).
+    backend : {"cpu", "cuda", "auto"}
+        ``"cuda"`` runs the naive estimator on the GPU, one thread per 64 trials, with
+        the same streams: the failure count equals the CPU's for the same seed and
+        range. ``"auto"`` uses the GPU for naive runs of at least 2^22
+        component-samples when one is usable. Importance sampling runs on the CPU.
 
     Returns
     -------
@@ -350,8 +356,26 @@ def monte_carlo(
     arrays = _mc_input.checked_arrays(program)
     top = int(program.top)
     options = _check_options(trials, start, method, confidence, threads)
-    run = _program_runner(arrays, top, options["threads"])
+    if backend == "cuda" and options["method"] != "naive":
+        raise ValueError('backend="cuda" runs method="naive" only; importance sampling is CPU')
+    items = options["trials"] * program.n_events if options["method"] == "naive" else 0
+    name, module = _backend.resolve(backend, items)
+    if name == "cuda":
+        run = _cuda_runner(module, arrays, top)
+    else:
+        run = _program_runner(arrays, top, options["threads"])
     return _estimate(run, arrays[0], _mc_input.digest(arrays, top), seed, bias, options)
+
+
+def _cuda_runner(module: Any, arrays: tuple[np.ndarray, ...], top: int) -> Runner:
+    p, op, k, offsets, inputs = arrays
+
+    def run(q: np.ndarray | None, key: int, start: int, trials: int):
+        if q is not None:  # unreachable: importance sampling never reaches the GPU
+            raise ValueError("the CUDA reliability kernel has no importance sampling")
+        return module.reliability_mc(p, op, k, offsets, inputs, top, key, start, trials)
+
+    return run
 
 
 def _check_options(trials: Any, start: Any, method: Any, confidence: Any, threads: Any):

@@ -84,6 +84,15 @@ class BitReservoir {
   int avail_ = 0;
 };
 
+// Set bits of x, on the host and in device code.
+QSM_HD QSM_FORCEINLINE int popcount64(uint64_t x) {
+#if QSM_DEVICE_PASS
+  return __popcll(x);
+#else
+  return __builtin_popcountll(x);
+#endif
+}
+
 // Portable pdep: the low bits of src onto the set bits of mask, lowest first.
 QSM_HD QSM_FORCEINLINE uint64_t deposit_portable(uint64_t src, uint64_t mask) {
   uint64_t r = 0;
@@ -114,7 +123,7 @@ QSM_HD QSM_FORCEINLINE uint64_t bernoulli_word(const BernoulliP& p, BitReservoir
   uint64_t failed = ~r & pm;
   uint64_t undecided = ~(r ^ pm);
   for (int j = 2; j <= p.last && undecided != 0; ++j) {
-    r = deposit(bits.take(__builtin_popcountll(undecided)), undecided);
+    r = deposit(bits.take(popcount64(undecided)), undecided);
     pm = j >= p.first ? uint64_t{0} - ((p.odd >> (p.last - j)) & 1) : 0;
     failed |= undecided & ~r & pm;
     undecided &= ~(r ^ pm);

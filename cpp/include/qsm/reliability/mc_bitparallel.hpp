@@ -31,89 +31,14 @@
 #include "qsm/core/parallel.hpp"
 #include "qsm/core/philox_simd.hpp"
 #include "qsm/reliability/bernoulli_word.hpp"
+#include "qsm/reliability/mc_program.hpp"
 
 namespace qsm::reliability {
-
-inline constexpr int32_t kOpAnd = 0, kOpOr = 1, kOpVote = 2, kOpNot = 3;
 
 // Blocks that share one SIMD Philox batch, and blocks per parallel chunk (fixed,
 // never derived from the thread count).
 inline constexpr int kGroupBlocks = kPhiloxBatch;
 inline constexpr uint64_t kChunkBlocks = 512;
-
-struct ProgramView {
-  int64_t n_events = 0, n_gates = 0;
-  const int32_t* op = nullptr;
-  const int32_t* k = nullptr;
-  const int32_t* offsets = nullptr;
-  const int32_t* inputs = nullptr;
-  int64_t top = 0;
-  int64_t nodes() const { return n_events + n_gates; }
-};
-
-// VOTE(k): lanes where at least k of the n input words have a 1.
-QSM_HD inline uint64_t vote_word(const uint64_t* vals, const int32_t* in, int32_t n, int32_t k) {
-  if (k <= 0) return ~uint64_t{0};
-  if (k > n) return 0;
-  uint64_t count[32] = {};  // bit l of every lane's count; n < 2^31
-  int width = 0;
-  for (int32_t a = 0; a < n; ++a) {
-    uint64_t carry = vals[in[a]];
-    for (int l = 0; carry != 0; ++l) {
-      const uint64_t c = count[l] & carry;
-      count[l] ^= carry;
-      carry = c;
-      width = std::max(width, l + 1);
-    }
-  }
-  int top_bit = 31;
-  while (top_bit > 0 && top_bit >= width && ((k >> top_bit) & 1) == 0) --top_bit;
-  // count >= k: MSB first, "greater" is decided at the first bit where they differ.
-  uint64_t greater = 0, equal = ~uint64_t{0};
-  for (int l = top_bit; l >= 0; --l) {
-    if ((k >> l) & 1) {
-      equal &= count[l];
-    } else {
-      greater |= equal & count[l];
-      equal &= ~count[l];
-    }
-  }
-  return greater | equal;
-}
-
-// Fills the gate words vals[n_events ..] from the event words vals[0 .. n_events).
-QSM_HD inline void evaluate_gates(const ProgramView& g, uint64_t* vals) {
-  for (int64_t j = 0; j < g.n_gates; ++j) {
-    const int32_t* in = g.inputs + g.offsets[j];
-    const int32_t n = g.offsets[j + 1] - g.offsets[j];
-    uint64_t v = 0;
-    switch (g.op[j]) {
-      case kOpAnd:
-        v = ~uint64_t{0};
-        for (int32_t a = 0; a < n; ++a) v &= vals[in[a]];
-        break;
-      case kOpOr:
-        for (int32_t a = 0; a < n; ++a) v |= vals[in[a]];
-        break;
-      case kOpVote:
-        v = vote_word(vals, in, n, g.k[j]);
-        break;
-      default:  // kOpNot
-        v = ~vals[in[0]];
-        break;
-    }
-    vals[g.n_events + j] = v;
-  }
-}
-
-// Lanes of block b inside the trial range [t0, t1).
-QSM_HD QSM_FORCEINLINE uint64_t lane_mask(uint64_t b, uint64_t t0, uint64_t t1) {
-  const uint64_t lo = b * 64, hi = lo + 64;
-  const uint64_t a = std::max(t0, lo) - lo, e = std::min(t1, hi) - lo;
-  if (a >= e) return 0;
-  const uint64_t upto = e == 64 ? ~uint64_t{0} : (uint64_t{1} << e) - 1;
-  return upto & ~((uint64_t{1} << a) - 1);
-}
 
 // Event words of blocks b0 .. b0+nb-1 (nb <= kGroupBlocks): vals[j*stride + i].
 template <class Deposit>
