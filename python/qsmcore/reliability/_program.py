@@ -23,6 +23,7 @@ reduction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -85,3 +86,79 @@ class Program:
         return (
             f"Program({self.n_events} basic events, {self.n_gates} gates [{kinds}], top={self.top})"
         )
+
+
+def check_program(fn: str, program: Any) -> tuple[Any, ...]:
+    """``(p, op, k, offsets, inputs, top)`` of ``program`` as contiguous float64 / int32
+    arrays (and an int), after checking the layout every solver relies on; a TypeError
+    or ValueError naming ``fn`` and the problem otherwise. The one validator of the
+    exact and Monte Carlo solvers: a Program built by hand (or by a buggy compiler) must
+    never reach C++ with an out-of-range id."""
+    if not isinstance(program, Program):
+        raise TypeError(f"{fn}: program must be a Program, got {type(program).__name__}")
+    e = len(program.names)
+    if e < 1:
+        raise ValueError(f"{fn}: program must have at least one basic event")
+    raw_p = np.asarray(program.p)
+    if raw_p.dtype.kind not in "iuf" or raw_p.dtype == bool:
+        raise TypeError(f"{fn}: program.p must hold real numbers, got dtype {raw_p.dtype}")
+    p = np.ascontiguousarray(raw_p, dtype=np.float64)
+    if p.ndim != 1 or p.size != e:
+        raise ValueError(f"{fn}: program.p must have shape ({e},), got {p.shape}")
+    bad = np.flatnonzero(~((p >= 0.0) & (p <= 1.0)))  # NaN fails both comparisons
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(
+            f"{fn}: program.p[{i}] (event {program.names[i]!r}) = {p[i]!r} is not a "
+            "probability in [0, 1]"
+        )
+    ints = []
+    for name in ("op", "k", "offsets", "inputs"):
+        a = np.asarray(getattr(program, name))
+        if a.ndim != 1 or (a.size and a.dtype.kind not in "iu"):
+            raise ValueError(f"{fn}: program.{name} must be a 1-D integer array")
+        ints.append(np.ascontiguousarray(a, dtype=np.int64))
+    op, k, offsets, inputs = ints
+    g = op.size
+    if k.size != g or offsets.size != g + 1:
+        raise ValueError(
+            f"{fn}: program has {g} gates but k has {k.size} entries and offsets {offsets.size} "
+            f"(expected {g} and {g + 1})"
+        )
+    if offsets[0] != 0 or offsets[-1] != inputs.size:
+        raise ValueError(f"{fn}: program.offsets must run from 0 to len(inputs) = {inputs.size}")
+    arity = np.diff(offsets)
+    if np.any(arity < 1):
+        j = int(np.flatnonzero(arity < 1)[0])
+        raise ValueError(f"{fn}: gate {j} has no inputs (program.offsets must increase)")
+    unknown = np.flatnonzero((op < AND) | (op > NOT))
+    if unknown.size:
+        j = int(unknown[0])
+        raise ValueError(
+            f"{fn}: gate {j} has unknown op {int(op[j])} in program.op (0 AND, 1 OR, 2 VOTE, 3 NOT)"
+        )
+    owner = np.repeat(np.arange(g, dtype=np.int64), arity)
+    late = np.flatnonzero((inputs < 0) | (inputs >= e + owner))
+    if late.size:
+        at = int(late[0])
+        j = int(owner[at])
+        raise ValueError(
+            f"{fn}: gate {j} (node {e + j}) reads node {int(inputs[at])} at program.inputs[{at}]; "
+            "inputs must be existing nodes with smaller ids (topological order, no cycles)"
+        )
+    vote = np.flatnonzero((op == VOTE) & ((k < 1) | (k > arity)))
+    if vote.size:
+        j = int(vote[0])
+        raise ValueError(
+            f"{fn}: VOTE gate {j} has k = {int(k[j])}, outside [1, {int(arity[j])}] "
+            "(its number of inputs)"
+        )
+    nots = np.flatnonzero((op == NOT) & (arity != 1))
+    if nots.size:
+        j = int(nots[0])
+        raise ValueError(f"{fn}: NOT gate {j} has {int(arity[j])} inputs; it takes exactly 1")
+    top = program.top
+    if isinstance(top, bool) or not isinstance(top, int | np.integer) or not 0 <= top < e + g:
+        raise ValueError(f"{fn}: program.top must be a node id in [0, {e + g}), got {top!r}")
+    i32 = [np.ascontiguousarray(a, dtype=np.int32) for a in (op, k, offsets, inputs)]
+    return (p, *i32, int(top))

@@ -28,7 +28,7 @@ from typing import Any, Literal
 import numpy as np
 
 from qsmcore import _core
-from qsmcore.reliability._program import AND, NOT, VOTE, Program
+from qsmcore.reliability._program import Program, check_program
 
 DEFAULT_MAX_NODES = 1 << 23
 # The most minimal cut sets one call lists (Python tuples, about 100 B each and more).
@@ -158,69 +158,9 @@ class ImportanceResult:
     __str__ = __repr__
 
 
-def _arrays(program: Program, fn: str) -> tuple[np.ndarray, ...]:
-    """The Program's arrays as contiguous float64/int32, validated; ValueError naming
-    the problem otherwise."""
-    if not isinstance(program, Program):
-        raise TypeError(f"{fn}: program must be a Program, got {type(program).__name__}")
-    p = np.ascontiguousarray(program.p, dtype=np.float64)
-    e = len(program.names)
-    if p.ndim != 1 or p.size != e:
-        raise ValueError(f"{fn}: program.p must have shape ({e},), got {p.shape}")
-    bad = np.flatnonzero(~((p >= 0.0) & (p <= 1.0)))  # NaN fails both comparisons
-    if bad.size:
-        i = int(bad[0])
-        raise ValueError(
-            f"{fn}: program.p[{i}] (event {program.names[i]!r}) = {p[i]!r} is not a "
-            "probability in [0, 1]"
-        )
-    ints = []
-    for name in ("op", "k", "offsets", "inputs"):
-        a = np.asarray(getattr(program, name))
-        if a.ndim != 1 or (a.size and a.dtype.kind not in "iu"):
-            raise ValueError(f"{fn}: program.{name} must be a 1-D integer array")
-        ints.append(np.ascontiguousarray(a, dtype=np.int64))
-    op, k, offsets, inputs = ints
-    g = op.size
-    if k.size != g or offsets.size != g + 1:
-        raise ValueError(
-            f"{fn}: program has {g} gates but k has {k.size} entries and offsets {offsets.size} "
-            f"(expected {g} and {g + 1})"
-        )
-    if offsets[0] != 0 or offsets[-1] != inputs.size:
-        raise ValueError(f"{fn}: program.offsets must run from 0 to len(inputs) = {inputs.size}")
-    arity = np.diff(offsets)
-    if np.any(arity < 1):
-        j = int(np.flatnonzero(arity < 1)[0])
-        raise ValueError(f"{fn}: gate {j} has no inputs (program.offsets must increase)")
-    unknown = np.flatnonzero((op < AND) | (op > NOT))
-    if unknown.size:
-        j = int(unknown[0])
-        raise ValueError(f"{fn}: gate {j} has unknown op {int(op[j])} (0 AND, 1 OR, 2 VOTE, 3 NOT)")
-    owner = np.repeat(np.arange(g, dtype=np.int64), arity)
-    late = np.flatnonzero((inputs < 0) | (inputs >= e + owner))
-    if late.size:
-        j = int(owner[late[0]])
-        raise ValueError(
-            f"{fn}: gate {j} (node {e + j}) reads node {int(inputs[late[0]])}; inputs must be "
-            f"existing nodes with smaller ids (topological order, no cycles)"
-        )
-    vote = np.flatnonzero((op == VOTE) & ((k < 1) | (k > arity)))
-    if vote.size:
-        j = int(vote[0])
-        raise ValueError(
-            f"{fn}: VOTE gate {j} has k = {int(k[j])}, outside [1, {int(arity[j])}] "
-            "(its number of inputs)"
-        )
-    nots = np.flatnonzero((op == NOT) & (arity != 1))
-    if nots.size:
-        j = int(nots[0])
-        raise ValueError(f"{fn}: NOT gate {j} has {int(arity[j])} inputs; it takes exactly 1")
-    top = program.top
-    if isinstance(top, bool) or not isinstance(top, int | np.integer) or not 0 <= top < e + g:
-        raise ValueError(f"{fn}: program.top must be a node id in [0, {e + g}), got {top!r}")
-    i32 = [np.ascontiguousarray(a, dtype=np.int32) for a in (op, k, offsets, inputs)]
-    return (p, *i32, int(top))
+def _arrays(program: Program, fn: str) -> tuple[Any, ...]:
+    """The Program's arrays, validated (``_program.check_program``)."""
+    return check_program(fn, program)
 
 
 def _max_nodes(fn: str, max_nodes: int) -> int:
