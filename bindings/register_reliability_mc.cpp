@@ -66,11 +66,14 @@ py::tuple mc_run(const CArray<double>& p, const CArray<double>& q, const CArray<
   return run(qsm::reliability::ProgramEval{pa.view}, p, q, key, start, trials, threads);
 }
 
-qsm::reliability::NetworkEval network_eval(int64_t m, const CArray<int32_t>& tails,
+// p holds m edge probabilities, or m edge then n_nodes node probabilities.
+qsm::reliability::NetworkEval network_eval(int64_t n_p, const CArray<int32_t>& tails,
                                            const CArray<int32_t>& heads, int64_t n_nodes,
                                            const CArray<int32_t>& terminals) {
-  require(m >= 1 && tails.size() == m && heads.size() == m, "reliability: bad edge arrays");
+  const int64_t m = tails.size();
+  require(m >= 1 && heads.size() == m, "reliability: bad edge arrays");
   require(n_nodes >= 1 && n_nodes < (int64_t{1} << 31), "reliability: bad n_nodes");
+  require(n_p == m || n_p == m + n_nodes, "reliability: p must hold m or m + n_nodes values");
   require(terminals.size() >= 2 && terminals.size() <= n_nodes, "reliability: bad terminals");
   bool ok = true;
   for (int64_t e = 0; e < m; ++e)
@@ -79,8 +82,13 @@ qsm::reliability::NetworkEval network_eval(int64_t m, const CArray<int32_t>& tai
   for (int64_t k = 0; k < terminals.size(); ++k)
     ok = ok && 0 <= terminals.data()[k] && terminals.data()[k] < n_nodes;
   require(ok, "reliability: a node id is out of range");
-  return qsm::reliability::NetworkEval{
-      m, n_nodes, tails.data(), heads.data(), terminals.data(), terminals.size()};
+  return qsm::reliability::NetworkEval{m,
+                                       n_nodes,
+                                       tails.data(),
+                                       heads.data(),
+                                       terminals.data(),
+                                       terminals.size(),
+                                       n_p == m + n_nodes};
 }
 
 py::tuple network_run(const CArray<double>& p, const CArray<double>& q,

@@ -174,7 +174,23 @@ def test_monte_carlo_methods_agree_with_exact():
     tt = two_terminal(u, v, 0.1, 0, 63)
     mc = two_terminal(u, v, 0.1, 0, 63, method="monte_carlo", trials=1_000_000, seed=1)
     assert mc.low <= tt.failure_probability <= mc.high and mc.trials == 1_000_000
-    with pytest.raises(ValueError, match="node_p_fail"):
-        two_terminal(u, v, 0.1, 0, 63, node_p_fail=0.1, method="monte_carlo")
+    # Node failures: the exact DP and the bit-parallel kernel agree.
+    nq = np.linspace(0.0, 0.05, 64)
+    ex = two_terminal(u, v, 0.1, 0, 63, node_p_fail=nq)
+    mc = two_terminal(u, v, 0.1, 0, 63, node_p_fail=nq, method="monte_carlo", trials=10**6)
+    assert mc.low <= ex.failure_probability <= mc.high
     with pytest.raises(ValueError, match="method"):
         all_terminal(u, v, 0.1, method="guess")
+
+
+def test_importance_sampling_with_node_failures():
+    u, v = grid(6)
+    nq = np.full(36, 1e-4)
+    exact = two_terminal(u, v, 1e-4, 0, 35, node_p_fail=nq).failure_probability  # ~2e-4
+    covered = 0
+    for seed in range(3):
+        r = two_terminal(u, v, 1e-4, 0, 35, node_p_fail=nq, method="importance",
+                         trials=100_000, seed=seed)  # fmt: skip
+        assert abs(r.failure_probability / exact - 1) < 0.15, r
+        covered += r.low <= exact <= r.high
+    assert covered >= 2

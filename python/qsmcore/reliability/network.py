@@ -120,8 +120,7 @@ def two_terminal(
     method : {"exact", "monte_carlo", "importance"}
         ``"exact"``: the frontier dynamic programme. ``"monte_carlo"`` /
         ``"importance"``: :func:`network_reliability_mc` with ``trials`` and ``seed``
-        (naive, or importance sampling for rare disconnection); edges only (no
-        ``node_p_fail``).
+        (naive, or importance sampling for rare disconnection).
 
     Returns
     -------
@@ -134,9 +133,7 @@ def two_terminal(
     s = _graph.node(fn, "source", source, n)
     t = _graph.node(fn, "target", target, n)
     if _method(fn, method) != "exact":
-        if node_p_fail is not None:
-            raise ValueError(f"{fn}: node_p_fail needs method='exact'")
-        return _monte_carlo(a, b, q, n, [s, t], method, trials, seed, "two-terminal")
+        return _monte_carlo(a, b, q, n, [s, t], method, trials, seed, "two-terminal", nq)
     cap = _max_states(fn, max_states)
     out = _core.reliability_network_exact(a, b, q, nq, s, t, 0, cap)
     return _result(*out, "two-terminal")
@@ -197,6 +194,7 @@ def _monte_carlo(
     trials: int,
     seed: Any,
     kind: str,
+    node_q: np.ndarray | None = None,
 ) -> NetworkReliabilityResult:
     from qsmcore.reliability.network_mc import network_reliability_mc
 
@@ -209,6 +207,7 @@ def _monte_carlo(
         terminals=terminals,
         seed=seed,
         method="naive" if method == "monte_carlo" else "importance",
+        node_p_fail=None if node_q is None or not np.any(node_q) else node_q,
     )
     return NetworkReliabilityResult(
         reliability=1.0 - mc.probability,

@@ -77,6 +77,7 @@ def network_reliability_mc(
     confidence: float = 0.95,
     threads: int | None = None,
     start: int = 0,
+    node_p_fail: npt.ArrayLike | None = None,
 ) -> MonteCarloResult:
     """Probability that an undirected network with failing edges disconnects its terminals.
 
@@ -94,7 +95,12 @@ def network_reliability_mc(
         The nodes that must stay connected: two nodes :math:`\\{s, t\\}` for two-terminal
         reliability, ``None`` (every node) for all-terminal reliability, or any K of them.
     seed, method, bias, confidence, threads, start
-        As for :func:`~qsmcore.reliability.monte_carlo`; ``bias`` is per edge.
+        As for :func:`~qsmcore.reliability.monte_carlo`; ``bias`` is per edge (then per
+        node, with ``node_p_fail``).
+    node_p_fail : array_like of float, optional
+        The probability that each node is down (a down node takes its edges down; a down
+        terminal is cut off). Node v draws from stream lane ``m + v``, so the edges' words
+        are the same with or without it.
 
     Returns
     -------
@@ -113,6 +119,8 @@ def network_reliability_mc(
     """
     n, tails, heads = _edges(n_nodes, edges)
     p = _mc_input.probabilities("p_fail", p_fail, tails.size)
+    if node_p_fail is not None:
+        p = np.concatenate([p, _mc_input.probabilities("node_p_fail", node_p_fail, n)])
     term = _terminals(terminals, n)
     options = _check_options(trials, start, method, confidence, threads)
     nthreads = options["threads"]
