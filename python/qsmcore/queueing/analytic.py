@@ -9,7 +9,6 @@ queue Wq, ``response`` the mean time in system W = Wq + 1/μ, ``queue_length`` L
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import numbers
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from qsmcore._result import Result as _Result
 from qsmcore.random import Distribution, as_distribution
 
 __all__ = [
@@ -103,50 +103,6 @@ def _dist(fn: str, name: str, x: object) -> Distribution:
 
 
 # --------------------------------------------------------------------------- results
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, _Result):
-        return v.to_dict()
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    if isinstance(v, (tuple, list)):
-        return [_plain(x) for x in v]
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
-
-
-def _short(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    if isinstance(v, np.ndarray):
-        return "[" + ", ".join(_short(float(x)) for x in v.ravel()) + "]"
-    if isinstance(v, tuple) and v and isinstance(v[0], _Result):
-        return f"({len(v)} results)"
-    return repr(v)
-
-
-class _Result:
-    """Mixin: ``to_dict()``, a one-line ``repr`` and a table ``str`` (values are units-free)."""
-
-    __slots__ = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The fields as plain Python values (arrays become lists)."""
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
-
-    def _shown(self) -> list[tuple[str, Any]]:
-        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self) if f.repr]  # type: ignore[arg-type]
-
-    def __repr__(self) -> str:
-        body = ", ".join(f"{k}={_short(v)}" for k, v in self._shown())
-        return f"{type(self).__name__}({body})"
-
-    def __str__(self) -> str:
-        rows = self._shown()
-        w = max(len(k) for k, _ in rows)
-        return "\n".join([type(self).__name__, *(f"  {k:<{w}}  {_short(v)}" for k, v in rows)])
 
 
 @dataclass(frozen=True, slots=True, repr=False)

@@ -6,12 +6,14 @@ the result mixin (``to_dict()`` plus a one-line ``repr``) used by their frozen d
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import numbers
 from typing import Any
 
-import numpy as np
+from qsmcore._checks import real as _real
+from qsmcore._result import Result
+
+__all__ = ["Result", "choice", "integer", "nines", "positive", "probability", "real"]
 
 HOURS_PER_YEAR = 8766.0  # the Julian year, 365.25 days: the convention behind "AFR"
 MINUTES_PER_YEAR = HOURS_PER_YEAR * 60.0
@@ -27,27 +29,9 @@ def real(
     high: float | None = None,
     high_open: bool = True,
 ) -> float:
-    """``value`` as a finite float in the given range, else TypeError/ValueError."""
-    lo = "-inf" if low is None else repr(low)
-    hi = "inf" if high is None else repr(high)
-    allowed = (
-        f"{'(' if low_open or low is None else '['}{lo}, {hi}"
-        f"{')' if high_open or high is None else ']'}"
-    )
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{fn}: {name} must be a real number in {allowed}, got {value!r} "
-            f"({type(value).__name__})"
-        )
-    x = float(value)
-    ok = math.isfinite(x)
-    if ok and low is not None:
-        ok = x > low if low_open else x >= low
-    if ok and high is not None:
-        ok = x < high if high_open else x <= high
-    if not ok:
-        raise ValueError(f"{fn}: {name} must be a finite number in {allowed}, got {value!r}")
-    return x
+    """``value`` as a finite float in the given range, else TypeError/ValueError naming
+    ``fn`` and ``name``."""
+    return _real(f"{fn}: {name}", value, low=low, low_open=low_open, high=high, high_open=high_open)
 
 
 def positive(fn: str, name: str, value: Any) -> float:
@@ -80,45 +64,3 @@ def choice(fn: str, name: str, value: Any, allowed: tuple[str, ...]) -> str:
 def nines(p_bad: float) -> float:
     """-log10 of a failure probability: 1e-11 is eleven nines; inf for an exact zero."""
     return math.inf if p_bad <= 0.0 else -math.log10(p_bad)
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, Result):
-        return v.to_dict()
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    if isinstance(v, (tuple, list)):
-        return [_plain(x) for x in v]
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
-
-
-def _short(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    if isinstance(v, np.ndarray):
-        if v.size > 8:
-            return f"array(shape={v.shape})"
-        return "[" + ", ".join(f"{float(x):.4g}" for x in v.ravel()) + "]"
-    if isinstance(v, tuple) and v and isinstance(v[0], float):
-        return "(" + ", ".join(f"{x:.6g}" for x in v) + ")"
-    return repr(v)
-
-
-class Result:
-    """Mixin for frozen result dataclasses: ``to_dict()`` and a compact one-line ``repr``."""
-
-    __slots__ = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The fields as plain Python values (arrays become lists)."""
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
-
-    def __repr__(self) -> str:
-        shown = ", ".join(
-            f"{f.name}={_short(getattr(self, f.name))}"
-            for f in dataclasses.fields(self)  # type: ignore[arg-type]
-            if f.repr
-        )
-        return f"{type(self).__name__}({shown})"
