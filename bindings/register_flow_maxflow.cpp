@@ -53,13 +53,9 @@ py::tuple max_flow(const CArray<int64_t>& tails, const CArray<int64_t>& heads,
       value = qsm::flow::max_flow_dinic(g, src, snk);
     else
       value = qsm::flow::max_flow_bk(g, src, snk);
-    for (int64_t i = 0; i < m; ++i) {
-      const int32_t a = g.slot[i];
-      fp[i] = a < 0 ? 0 : cp[i] - g.cap(a);
-    }
+    qsm::flow::input_flows(g, m, cp, fp);
     qsm::flow::residual_reachable(g, src, sp);
-    for (int64_t i = 0; i < m; ++i)
-      if (sp[tp[i]] && !sp[hp[i]]) cut.push_back(i);
+    cut = qsm::flow::crossing_arcs(m, tp, hp, sp);
   }
   py::array_t<int64_t> cut_arcs(static_cast<py::ssize_t>(cut.size()));
   std::copy(cut.begin(), cut.end(), cut_arcs.mutable_data());

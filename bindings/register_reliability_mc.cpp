@@ -128,14 +128,9 @@ uint64_t mc_scalar(const CArray<double>& p, const CArray<int32_t>& op, const CAr
   std::vector<qsm::reliability::BernoulliP> bp(static_cast<size_t>(p.size()));
   for (size_t i = 0; i < bp.size(); ++i) bp[i] = qsm::reliability::bernoulli_p(p.data()[i]);
   std::vector<uint64_t> vals(static_cast<size_t>(pa.view.n_events + pa.view.n_gates));
-  uint64_t failures = 0;
   py::gil_scoped_release release;
-  const uint64_t t1 = start + trials;
-  for (uint64_t b = start >> 6; b < (t1 + 63) >> 6; ++b) {
-    const uint64_t w = qsm::reliability::block_failed_word(pa.view, bp.data(), key, b, vals.data());
-    failures += static_cast<uint64_t>(
-        qsm::reliability::popcount64(w & qsm::reliability::lane_mask(b, start, t1)));
-  }
+  const uint64_t failures =
+      qsm::reliability::scalar_failures(pa.view, bp.data(), key, start, trials, vals.data());
   return failures;
 }
 

@@ -87,4 +87,21 @@ inline void residual_reachable(const ResidualGraph& g, int32_t s, uint8_t* side)
   }
 }
 
+// The flow on each of the m input arcs (capacity minus the residual of its forward
+// slot; 0 on self-loops), and the input arcs from side S to the rest.
+inline void input_flows(const ResidualGraph& g, int64_t m, const int64_t* caps, int64_t* flow) {
+  for (int64_t i = 0; i < m; ++i) {
+    const int32_t a = g.slot[i];
+    flow[i] = a < 0 ? 0 : caps[i] - g.cap(a);
+  }
+}
+
+inline std::vector<int64_t> crossing_arcs(int64_t m, const int64_t* tails, const int64_t* heads,
+                                          const uint8_t* side) {
+  std::vector<int64_t> cut;
+  for (int64_t i = 0; i < m; ++i)
+    if (side[tails[i]] && !side[heads[i]]) cut.push_back(i);
+  return cut;
+}
+
 }  // namespace qsm::flow

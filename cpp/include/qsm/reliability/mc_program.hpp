@@ -107,4 +107,16 @@ QSM_HD inline uint64_t block_failed_word(const ProgramView& g, const BernoulliP*
   return vals[g.top];
 }
 
+// Failures of trials [t0, t0 + n) along block_failed_word, one block after another:
+// the GPU's path run on one CPU thread (the tests hold it equal to run_mc).
+inline uint64_t scalar_failures(const ProgramView& g, const BernoulliP* bp, uint64_t key,
+                                uint64_t t0, uint64_t n, uint64_t* vals) {
+  uint64_t failures = 0;
+  const uint64_t t1 = t0 + n;
+  for (uint64_t b = t0 >> 6; b < (t1 + 63) >> 6; ++b)
+    failures += static_cast<uint64_t>(
+        popcount64(block_failed_word(g, bp, key, b, vals) & lane_mask(b, t0, t1)));
+  return failures;
+}
+
 }  // namespace qsm::reliability
