@@ -7,6 +7,8 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "common.hpp"
 #include "qsm/reliability/mc_bitparallel.hpp"
@@ -118,8 +120,8 @@ py::tuple mc_words(const CArray<double>& p, const CArray<int32_t>& op, const CAr
 
 namespace {
 
-// Failures of trials [start, start + trials) by the per-block scalar path the GPU
-// runs (block_failed_word), on one CPU thread: the tests compare it with run_mc.
+// Failures of trials [start, start + trials) by the per-group scalar path the GPU
+// runs (group_failures), on one CPU thread: the tests compare it with run_mc.
 uint64_t mc_scalar(const CArray<double>& p, const CArray<int32_t>& op, const CArray<int32_t>& k,
                    const CArray<int32_t>& offsets, const CArray<int32_t>& inputs, int64_t top,
                    uint64_t key, uint64_t start, uint64_t trials) {
@@ -127,10 +129,16 @@ uint64_t mc_scalar(const CArray<double>& p, const CArray<int32_t>& op, const CAr
   require(start + trials >= start, "reliability: trial range overflows");
   std::vector<qsm::reliability::BernoulliP> bp(static_cast<size_t>(p.size()));
   for (size_t i = 0; i < bp.size(); ++i) bp[i] = qsm::reliability::bernoulli_p(p.data()[i]);
-  std::vector<uint64_t> vals(static_cast<size_t>(pa.view.n_events + pa.view.n_gates));
-  py::gil_scoped_release release;
-  const uint64_t failures =
-      qsm::reliability::scalar_failures(pa.view, bp.data(), key, start, trials, vals.data());
+  std::vector<uint64_t> vals(static_cast<size_t>(pa.view.nodes()) * qsm::reliability::kGroupWords);
+  auto scratch = std::make_unique<qsm::reliability::GroupScratch>();
+  uint64_t failures = 0;
+  bool ok = false;
+  {
+    py::gil_scoped_release release;
+    ok = qsm::reliability::scalar_failures(pa.view, bp.data(), key, start, trials, *scratch,
+                                           vals.data(), failures);
+  }
+  if (!ok) qsm::reliability::group_scratch_exceeded();
   return failures;
 }
 

@@ -1,10 +1,13 @@
-// qsmcore.reliability.monte_carlo on the GPU (naive estimator): one thread per block
-// of 64 trials, running the same QSM_HD path as the CPU (mc_program.hpp:
-// block_failed_word — event words from the streams DrawRng(key, block, event), then
-// the gates), so the failure count equals the CPU's for the same seed and range.
-// Each thread needs n_events + n_gates words of scratch; blocks run in batches sized
-// to the scratch.
+// qsmcore.reliability.monte_carlo on the GPU (naive estimator): one thread per group
+// of kGroupWords 64-trial blocks, running the same QSM_HD path as the CPU
+// (mc_program.hpp: group_failures — event words from the streams
+// DrawRng(key, group, event) through bernoulli_group, then the gates block by
+// block), so the failure count equals the CPU's for the same seed and range.
+// Each thread needs a GroupScratch and kGroupWords rows of n_events + n_gates words;
+// the threads are as many as that scratch allows in a quarter of free memory, and a
+// grid-stride loop covers the groups.
 #include <algorithm>
+#include <stdexcept>
 #include <vector>
 
 #include "cuda/cuda_check.cuh"
@@ -17,20 +20,22 @@ namespace {
 using reliability::BernoulliP;
 using reliability::ProgramView;
 
-__global__ void mc_kernel(ProgramView g, const BernoulliP* bp, uint64_t key, uint64_t b_first,
-                          uint64_t n_blocks, uint64_t t0, uint64_t t1, uint64_t* scratch,
-                          unsigned long long* failures) {
-  const uint64_t words = static_cast<uint64_t>(g.n_events + g.n_gates);
+__global__ void mc_kernel(ProgramView g, const BernoulliP* bp, uint64_t key, uint64_t g_first,
+                          uint64_t n_groups, uint64_t t0, uint64_t t1,
+                          reliability::GroupScratch* scratch, uint64_t* rows,
+                          unsigned long long* failures, int* overflow) {
+  const uint64_t words = static_cast<uint64_t>(g.n_events + g.n_gates) * reliability::kGroupWords;
   const uint64_t id = static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   const uint64_t stride = static_cast<uint64_t>(gridDim.x) * blockDim.x;
-  uint64_t* vals = scratch + id * words;  // this thread's row, reused along the loop
-  unsigned long long mine = 0;
-  for (uint64_t t = id; t < n_blocks; t += stride) {
-    const uint64_t b = b_first + t;
-    const uint64_t w = reliability::block_failed_word(g, bp, key, b, vals);
-    mine += static_cast<unsigned long long>(__popcll(w & reliability::lane_mask(b, t0, t1)));
+  uint64_t* vals = rows + id * words;  // this thread's rows, reused along the loop
+  uint64_t mine = 0;
+  for (uint64_t t = id; t < n_groups; t += stride) {
+    if (!reliability::group_failures(g, bp, key, g_first + t, t0, t1, scratch[id], vals, mine)) {
+      atomicExch(overflow, 1);
+      return;
+    }
   }
-  if (mine) atomicAdd(failures, mine);
+  if (mine) atomicAdd(failures, static_cast<unsigned long long>(mine));
 }
 
 }  // namespace
@@ -56,19 +61,35 @@ uint64_t reliability_mc_failures(const ProgramView& host, const double* p, uint6
   g.inputs = d_in.get();
 
   const uint64_t t1 = start + trials;
-  const uint64_t b_first = start >> 6, n_blocks = ((t1 + 63) >> 6) - b_first;
+  if (trials == 0) return 0;
+  const uint64_t g_first = (start >> 6) / reliability::kGroupWords;
+  const uint64_t n_groups = ((t1 - 1) >> 6) / reliability::kGroupWords + 1 - g_first;
   const unsigned block = 128;
-  const unsigned grid = detail::grid_for(n_blocks, block);
-  // Scratch: one row of words per resident thread (the grid-stride loop reuses rows).
+  // Threads: one per group, at most what a quarter of free memory holds in scratch.
+  const uint64_t row_words = (n_events + n_gates) * reliability::kGroupWords;
+  const uint64_t per_thread = sizeof(reliability::GroupScratch) + row_words * sizeof(uint64_t);
+  size_t free_bytes = 0, total_bytes = 0;
+  detail::check(cudaMemGetInfo(&free_bytes, &total_bytes), "cudaMemGetInfo");
+  const uint64_t fit = std::max<uint64_t>(block, free_bytes / 4 / per_thread);
+  const uint64_t threads_wanted = std::min<uint64_t>(n_groups, fit);
+  const unsigned grid = detail::grid_for(threads_wanted, block);
   const uint64_t threads = static_cast<uint64_t>(grid) * block;
-  const uint64_t words = n_events + n_gates;
-  detail::DeviceBuffer<uint64_t> scratch(threads * words);
+  detail::DeviceBuffer<reliability::GroupScratch> scratch(threads);
+  detail::DeviceBuffer<uint64_t> rows(threads * row_words);
   detail::DeviceBuffer<unsigned long long> failures(1);
+  detail::DeviceBuffer<int> overflow(1);
   const unsigned long long zero = 0;
+  const int no = 0;
   failures.upload(&zero);
-  mc_kernel<<<grid, block>>>(g, d_bp.get(), key, b_first, n_blocks, start, t1, scratch.get(),
-                             failures.get());
+  overflow.upload(&no);
+  mc_kernel<<<grid, block>>>(g, d_bp.get(), key, g_first, n_groups, start, t1, scratch.get(),
+                             rows.get(), failures.get(), overflow.get());
   detail::check_launch("mc_kernel");
+  int overflowed = 0;
+  overflow.download(&overflowed);
+  if (overflowed)
+    throw std::runtime_error(
+        "reliability Monte Carlo: a group's sampling levels outgrew their scratch");
   unsigned long long out = 0;
   failures.download(&out);
   return static_cast<uint64_t>(out);

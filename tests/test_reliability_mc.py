@@ -74,55 +74,65 @@ SYSTEMS = {
 # --- the documented stream, by hand ------------------------------------------------
 
 
-def _words(key, block, lane):
-    """The 64-bit words w0, w1, ... of DrawRng(key, index=block, lane)."""
+GROUP = 64  # blocks per sampling group (bernoulli_group.hpp: kGroupWords)
+
+
+def _words(key, index, lane):
+    """The 64-bit words w0, w1, ... of DrawRng(key, index, lane)."""
     c0 = 0
     while True:
-        ctr = np.array([[c0, lane, block & 0xFFFFFFFF, block >> 32]], dtype=np.uint32)
+        ctr = np.array([[c0, lane, index & 0xFFFFFFFF, index >> 32]], dtype=np.uint32)
         v = [int(x) for x in _core.philox4x32(ctr, key & 0xFFFFFFFF, key >> 32, 10)[0]]
         yield v[0] | v[1] << 32
         yield v[2] | v[3] << 32
         c0 += 1
 
 
-def _pdep(src, mask):
+def _deposit(src, mask):
+    """The low bits of src onto the set bits of mask, lowest first (pdep, any width)."""
     out, bit = 0, 0
-    for t in range(64):
-        if mask >> t & 1:
-            if src >> bit & 1:
-                out |= 1 << t
-            bit += 1
+    while mask:
+        low = mask & -mask
+        if src >> bit & 1:
+            out |= low
+        bit += 1
+        mask ^= low
     return out
 
 
-def reference_word(p, key, block, lane):
-    """Bernoulli(p) word: U_t < p decided MSB first; position j deposits the next
-    popcount(undecided) reservoir bits (LSB first) onto the undecided lanes."""
+def reference_group(p, key, group, lane):
+    """Event words of the GROUP blocks of `group`, by the documented levels: level L's
+    trials compare one random word's bit with p_L; those that agree become, in order,
+    the trials of level L + 1; going back up, each level's undecided lanes take the
+    outcomes of the level below in order."""
     if p == 0.0:
-        return 0
+        return [0] * GROUP
     if p >= 1.0:
-        return ALL
+        return [ALL] * GROUP
     f, ex = math.frexp(p)
     m = int(math.ldexp(f, 53))
     tz = (m & -m).bit_length() - 1
     odd, first, last = m >> tz, 1 - ex, 53 - ex - tz
-    words = _words(key, block, lane)
-    buf, avail = 0, 0
-    undecided, failed, j = ALL, 0, 1
-    while j <= last and undecided:
-        n = bin(undecided).count("1")
-        while avail < n:
-            buf |= next(words) << avail
-            avail += 64
-        r, buf, avail = buf & ((1 << n) - 1), buf >> n, avail - n
-        r = _pdep(r, undecided)
-        if first <= j and odd >> (last - j) & 1:
-            failed |= undecided & ~r & ALL
-            undecided &= r
-        else:
-            undecided &= ~r & ALL
-        j += 1
-    return failed
+    words = _words(key, group, lane)
+    levels, trials, level = [], 64 * GROUP, 1
+    while True:
+        one = first <= level <= last and odd >> (last - level) & 1
+        und = fail = 0
+        for k in range(-(-trials // 64)):
+            r = next(words)
+            lanes = (1 << min(64, trials - 64 * k)) - 1
+            pm = ALL if one else 0
+            und |= (~(r ^ pm) & lanes) << (64 * k)
+            fail |= (~r & pm & lanes) << (64 * k)
+        levels.append((und, fail))
+        trials = bin(und).count("1")
+        if trials == 0 or level >= last:
+            break
+        level += 1
+    out = levels[-1][1]
+    for und, fail in reversed(levels[:-1]):
+        out = fail | _deposit(out, und)
+    return [out >> (64 * j) & ALL for j in range(GROUP)]
 
 
 def kernel_words(prog, key, first_block, n_blocks, threads=0):
@@ -142,11 +152,32 @@ def test_event_words_follow_the_documented_scheme():
     p = [0.5, 0.3, 1e-3, 1.0 / 3.0, 0.999999, 0.0, 1.0, 5e-324, 1e-12, 0.75]
     prog = program(p, [(OR, list(range(len(p))))])
     key = philox_key(2024)
-    first = 2**33 + 5  # block ids above 32 bits use the counter's high word
-    events, _ = kernel_words(prog, key, first, 20)
-    for b in range(20):
-        for i, pi in enumerate(p):
-            assert int(events[b, i]) == reference_word(pi, key, first + b, i), (b, i, pi)
+    group = 2**33 + 5  # group ids above 32 bits use the counter's high word
+    first = group * GROUP + 40  # 50 blocks across the boundary of two groups
+    events, _ = kernel_words(prog, key, first, 50)
+    for i, pi in enumerate(p):
+        ref = reference_group(pi, key, group, i) + reference_group(pi, key, group + 1, i)
+        for b in range(50):
+            assert int(events[b, i]) == ref[40 + b], (b, i, pi)
+
+
+@pytest.mark.parametrize(
+    "start,n",
+    [(0, 1), (0, 100), (63, 2), (4000, 200), (4095, 1), (4096 - 10, 4096 + 20), (12345, 33333)],
+)
+def test_failure_counts_are_the_words_of_the_range(start, n):
+    # ranges that start and end inside blocks and groups: whole groups are sampled,
+    # only [start, start + n) counts
+    prog, key = SYSTEMS["mixed"], philox_key(1)
+    first, last = start // 64, (start + n - 1) // 64
+    _, top = kernel_words(prog, key, first, last - first + 1)
+    want = int(unpack(top).ravel()[start - 64 * first :][:n].sum())
+    for threads in (1, 2):
+        got = _core.reliability_mc(
+            prog.p, np.zeros(0), prog.op, prog.k, prog.offsets, prog.inputs, prog.top, key,
+            start, n, threads,
+        )[0]  # fmt: skip
+        assert got == want
 
 
 def test_top_word_is_program_evaluate_on_the_unpacked_states():

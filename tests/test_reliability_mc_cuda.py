@@ -1,6 +1,6 @@
 """The reliability Monte Carlo kernel's GPU path.
 
-The GPU runs ``block_failed_word`` (``mc_program.hpp``) once per 64-trial block: scalar
+The GPU runs ``group_failures`` (``mc_program.hpp``) once per group of 64 blocks: scalar
 Philox streams and the portable deposit. ``_core.reliability_mc_scalar`` runs that same
 QSM_HD path on the CPU, so its failure counts must equal the SIMD-batched CPU kernel's
 exactly — checked here everywhere, with or without a GPU. On a machine with a GPU the

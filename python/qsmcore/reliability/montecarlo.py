@@ -3,10 +3,11 @@
 The kernel (``cpp/include/qsm/reliability/mc_bitparallel.hpp``) evaluates the program on
 64 trials per 64-bit word: every basic event's failure indicators for 64 trials are one
 word drawn exactly from Philox, every gate is a few bitwise instructions, and the top
-word's popcount counts failures. Trial ``t`` is bit ``t % 64`` of block ``t // 64``;
-block ``b`` of event ``i`` depends only on ``(seed, b, i)``, so results do not depend on
-threads, and a run split into calls with ``start`` and merged with :func:`combine` gives
-the same failure counts as one call (docs/determinism.md, "Reliability Monte Carlo").
+word's popcount counts failures. Trial ``t`` is bit ``t % 64`` of block ``t // 64``, and
+an event's words are drawn for groups of 64 blocks at a time: block ``b`` of event ``i``
+depends only on ``(seed, b // 64, i)``, so results do not depend on threads, and a run
+split into calls with ``start`` and merged with :func:`combine` gives the same failure
+counts as one call (docs/determinism.md, "Reliability Monte Carlo").
 
 Two estimators:
 

@@ -1,5 +1,6 @@
-// SIMD Philox4x32-10 for the CPU backend: the first block (c0 = 0) of 16
-// consecutive draws at once, bit-identical to philox4x32<10>.
+// SIMD Philox4x32-10 for the CPU backend: 16 counters at once, bit-identical to
+// philox4x32<10> — the first block (c0 = 0) of 16 consecutive draws, or 16
+// consecutive blocks of one draw.
 //
 // A single Philox block is a chain of 10 dependent multiply rounds, so one draw
 // at a time leaves the core waiting on multiply latency (~13 ns per block here).
@@ -34,26 +35,46 @@ using PhiloxBatchFn = void (*)(uint64_t key, uint32_t lane, uint64_t index0, Phi
 
 namespace detail {
 
-inline void philox_batch_scalar(uint64_t key, uint32_t lane, uint64_t index0, PhiloxBatch& out) {
-  const PhiloxKey k = philox_key(key);
+// kPhiloxBatch counters in structure-of-arrays form: (c0[j], c1, c2[j], c3[j]).
+struct PhiloxCounters {
+  alignas(32) uint32_t c0[kPhiloxBatch], c2[kPhiloxBatch], c3[kPhiloxBatch];
+  uint32_t c1 = 0;
+};
+
+// Draws index0 .. index0 + 15 of one lane, block c0 = 0 of each.
+inline PhiloxCounters consecutive_draws(uint32_t lane, uint64_t index0) {
+  PhiloxCounters c;
+  c.c1 = lane;
   for (int j = 0; j < kPhiloxBatch; ++j) {
     const uint64_t idx = index0 + static_cast<uint64_t>(j);
-    const U32x4 b = philox4x32<10>(
-        U32x4{{0u, lane, static_cast<uint32_t>(idx), static_cast<uint32_t>(idx >> 32)}}, k);
+    c.c0[j] = 0;
+    c.c2[j] = static_cast<uint32_t>(idx);
+    c.c3[j] = static_cast<uint32_t>(idx >> 32);
+  }
+  return c;
+}
+
+// Blocks c0_first .. c0_first + 15 of one draw (lane, index).
+inline PhiloxCounters consecutive_blocks(uint32_t lane, uint64_t index, uint32_t c0_first) {
+  PhiloxCounters c;
+  c.c1 = lane;
+  for (int j = 0; j < kPhiloxBatch; ++j) {
+    c.c0[j] = c0_first + static_cast<uint32_t>(j);
+    c.c2[j] = static_cast<uint32_t>(index);
+    c.c3[j] = static_cast<uint32_t>(index >> 32);
+  }
+  return c;
+}
+
+inline void philox16_scalar(uint64_t key, const PhiloxCounters& c, PhiloxBatch& out) {
+  const PhiloxKey k = philox_key(key);
+  for (int j = 0; j < kPhiloxBatch; ++j) {
+    const U32x4 b = philox4x32<10>(U32x4{{c.c0[j], c.c1, c.c2[j], c.c3[j]}}, k);
     for (int w = 0; w < 4; ++w) out.w[w][j] = b.v[w];
   }
 }
 
 #if QSM_X86_DISPATCH
-
-// Loads the counter words of 16 consecutive draws in structure-of-arrays form.
-inline void philox_batch_counters(uint64_t index0, uint32_t* lo, uint32_t* hi) {
-  for (int j = 0; j < kPhiloxBatch; ++j) {
-    const uint64_t idx = index0 + static_cast<uint64_t>(j);
-    lo[j] = static_cast<uint32_t>(idx);
-    hi[j] = static_cast<uint32_t>(idx >> 32);
-  }
-}
 
 // 32x32 -> 64 products of every lane: pmuludq multiplies the even lanes, so the
 // odd lanes are shifted down, multiplied, and the halves merged back.
@@ -82,16 +103,15 @@ __attribute__((target("avx2"))) inline void round_avx2(__m256i& c0, __m256i& c1,
 
 // Two independent groups of 8 go through the rounds side by side, so one
 // group's multiplies issue while the other's wait on latency.
-__attribute__((target("avx2"))) inline void philox_batch_avx2(uint64_t key, uint32_t lane,
-                                                              uint64_t index0, PhiloxBatch& out) {
-  alignas(32) uint32_t lo[kPhiloxBatch], hi[kPhiloxBatch];
-  philox_batch_counters(index0, lo, hi);
-  __m256i a0 = _mm256_setzero_si256(), b0 = a0;
-  __m256i a1 = _mm256_set1_epi32(static_cast<int>(lane)), b1 = a1;
-  __m256i a2 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lo));
-  __m256i b2 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lo + 8));
-  __m256i a3 = _mm256_load_si256(reinterpret_cast<const __m256i*>(hi));
-  __m256i b3 = _mm256_load_si256(reinterpret_cast<const __m256i*>(hi + 8));
+__attribute__((target("avx2"))) inline void philox16_avx2(uint64_t key, const PhiloxCounters& c,
+                                                          PhiloxBatch& out) {
+  const auto* c0 = reinterpret_cast<const __m256i*>(c.c0);
+  const auto* c2 = reinterpret_cast<const __m256i*>(c.c2);
+  const auto* c3 = reinterpret_cast<const __m256i*>(c.c3);
+  __m256i a0 = _mm256_load_si256(c0), b0 = _mm256_load_si256(c0 + 1);
+  __m256i a1 = _mm256_set1_epi32(static_cast<int>(c.c1)), b1 = a1;
+  __m256i a2 = _mm256_load_si256(c2), b2 = _mm256_load_si256(c2 + 1);
+  __m256i a3 = _mm256_load_si256(c3), b3 = _mm256_load_si256(c3 + 1);
   uint32_t k0 = static_cast<uint32_t>(key), k1 = static_cast<uint32_t>(key >> 32);
   for (int r = 0; r < 10; ++r) {
     if (r > 0) {
@@ -118,16 +138,14 @@ inline void mulhilo_sse2(__m128i a, __m128i m, __m128i& hi, __m128i& lo) {
   lo = _mm_or_si128(_mm_and_si128(even, low_mask), _mm_slli_epi64(odd, 32));
 }
 
-inline void philox_batch_sse2(uint64_t key, uint32_t lane, uint64_t index0, PhiloxBatch& out) {
-  alignas(16) uint32_t lo[kPhiloxBatch], hi[kPhiloxBatch];
-  philox_batch_counters(index0, lo, hi);
+inline void philox16_sse2(uint64_t key, const PhiloxCounters& c, PhiloxBatch& out) {
   const __m128i m0 = _mm_set1_epi32(static_cast<int>(0xD2511F53u));
   const __m128i m1 = _mm_set1_epi32(static_cast<int>(0xCD9E8D57u));
   for (int h = 0; h < kPhiloxBatch; h += 4) {
-    __m128i c0 = _mm_setzero_si128();
-    __m128i c1 = _mm_set1_epi32(static_cast<int>(lane));
-    __m128i c2 = _mm_load_si128(reinterpret_cast<const __m128i*>(lo + h));
-    __m128i c3 = _mm_load_si128(reinterpret_cast<const __m128i*>(hi + h));
+    __m128i c0 = _mm_load_si128(reinterpret_cast<const __m128i*>(c.c0 + h));
+    __m128i c1 = _mm_set1_epi32(static_cast<int>(c.c1));
+    __m128i c2 = _mm_load_si128(reinterpret_cast<const __m128i*>(c.c2 + h));
+    __m128i c3 = _mm_load_si128(reinterpret_cast<const __m128i*>(c.c3 + h));
     uint32_t k0 = static_cast<uint32_t>(key), k1 = static_cast<uint32_t>(key >> 32);
     for (int r = 0; r < 10; ++r) {
       if (r > 0) {
@@ -155,15 +173,37 @@ inline void philox_batch_sse2(uint64_t key, uint32_t lane, uint64_t index0, Phil
 
 #endif  // QSM_X86_DISPATCH
 
-}  // namespace detail
+using Philox16Fn = void (*)(uint64_t, const PhiloxCounters&, PhiloxBatch&);
 
-// The fastest implementation this CPU supports (see cpu_dispatch.hpp).
-inline PhiloxBatchFn philox_batch_fn() {
+inline Philox16Fn philox16_fn() {
 #if QSM_X86_DISPATCH
-  return use_avx2() ? detail::philox_batch_avx2 : detail::philox_batch_sse2;
+  return use_avx2() ? philox16_avx2 : philox16_sse2;
 #else
-  return detail::philox_batch_scalar;
+  return philox16_scalar;
 #endif
 }
+
+inline void philox_batch_dispatch(uint64_t key, uint32_t lane, uint64_t index0, PhiloxBatch& out) {
+  static const Philox16Fn fn = philox16_fn();
+  fn(key, consecutive_draws(lane, index0), out);
+}
+
+inline void philox_blocks_dispatch(uint64_t key, uint32_t lane, uint64_t index, uint32_t c0_first,
+                                   PhiloxBatch& out) {
+  static const Philox16Fn fn = philox16_fn();
+  fn(key, consecutive_blocks(lane, index, c0_first), out);
+}
+
+}  // namespace detail
+
+// Block 0 of draws index0 .. index0 + 15 of one lane, with the fastest implementation
+// this CPU supports (see cpu_dispatch.hpp).
+inline PhiloxBatchFn philox_batch_fn() { return detail::philox_batch_dispatch; }
+
+// Blocks c0_first .. c0_first + 15 of one draw: out.block(j) is block c0_first + j of
+// DrawRng(key, index, lane), i.e. its 64-bit words 2 (c0_first + j) and the next.
+using PhiloxBlocksFn = void (*)(uint64_t key, uint32_t lane, uint64_t index, uint32_t c0_first,
+                                PhiloxBatch& out);
+inline PhiloxBlocksFn philox_blocks_fn() { return detail::philox_blocks_dispatch; }
 
 }  // namespace qsm

@@ -1,12 +1,13 @@
 // Bit-parallel Monte Carlo over a flat reliability Program (python/qsmcore/
 // reliability/_program.py): 64 trials per uint64 word, one word per node.
 //
-// Trial t lives in block b = t / 64, bit t % 64. Stream layout (docs/determinism.md):
-// the word of basic event i in block b is bernoulli_word(p_i) read from
-// DrawRng(key, index = b, lane = i), so it is a pure function of (key, b, i): the
-// same for any thread count, chunking or split of the trial range into calls.
-// On the CPU the first Philox block of 16 consecutive blocks b of one event comes
-// from the SIMD batch generator (the same numbers as DrawRng computes alone).
+// Trial t lives in block b = t / 64, bit t % 64; blocks form groups of kGroupWords
+// (g = b / kGroupWords, aligned to block 0). Stream layout (docs/determinism.md):
+// the words of basic event i for the blocks of group g are bernoulli_group(p_i)
+// read from DrawRng(key, index = g, lane = i), so they are a pure function of
+// (key, g, i): the same for any thread count, chunking or split of the trial range
+// into calls (a call computes whole groups and masks the lanes outside its range).
+// On the CPU the stream's blocks come 16 at a time from the SIMD Philox generator.
 //
 // Gates are bitwise: AND, OR, NOT directly; VOTE(k) adds its input words into a
 // bit-sliced binary counter (one word per counter bit, ripple-carry half adders)
@@ -19,63 +20,89 @@
 //                                          d_i = log(p_i/q_i) - log((1-p_i)/(1-q_i)),
 // accumulated per failed lane over the set bits of (x_i & failed): work in
 // proportion to the failures. Failure counts are integers (exact in any split);
-// sums of w are added per block, then per chunk in chunk order (identical for any
-// thread count; a different split of the range changes only their rounding).
+// sums of w are added per block, then per chunk of groups in chunk order (identical
+// for any thread count; a different split of the range changes only their rounding).
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "qsm/core/parallel.hpp"
 #include "qsm/core/philox_simd.hpp"
-#include "qsm/reliability/bernoulli_word.hpp"
+#include "qsm/reliability/bernoulli_group.hpp"
 #include "qsm/reliability/mc_program.hpp"
 
 namespace qsm::reliability {
 
-// Blocks that share one SIMD Philox batch, and blocks per parallel chunk (fixed,
-// never derived from the thread count).
-inline constexpr int kGroupBlocks = kPhiloxBatch;
-inline constexpr uint64_t kChunkBlocks = 512;
+// Groups per parallel chunk (fixed, never derived from the thread count): 512 blocks.
+inline constexpr uint64_t kChunkGroups = 8;
 
-// Event words of blocks b0 .. b0+nb-1 (nb <= kGroupBlocks): vals[j*stride + i].
+// The 64-bit words w0, w1, ... of DrawRng(key, index, lane), computed 16 Philox
+// blocks (32 words) at a time by the SIMD generator.
+class BatchedStream {
+ public:
+  BatchedStream(PhiloxBlocksFn fn, uint64_t key, uint32_t lane, uint64_t index)
+      : fn_(fn), key_(key), index_(index), lane_(lane) {}
+
+  QSM_FORCEINLINE uint64_t next_u64() {
+    if (pos_ == 2 * kPhiloxBatch) refill();
+    return buf_[pos_++];
+  }
+
+ private:
+  void refill() {
+    PhiloxBatch b;
+    fn_(key_, lane_, index_, c0_, b);
+    for (int j = 0; j < kPhiloxBatch; ++j) {
+      buf_[2 * j] = b.w[0][j] | (static_cast<uint64_t>(b.w[1][j]) << 32);
+      buf_[2 * j + 1] = b.w[2][j] | (static_cast<uint64_t>(b.w[3][j]) << 32);
+    }
+    c0_ += kPhiloxBatch;
+    pos_ = 0;
+  }
+
+  PhiloxBlocksFn fn_;
+  uint64_t key_, index_;
+  uint32_t lane_, c0_ = 0;
+  int pos_ = 2 * kPhiloxBatch;
+  uint64_t buf_[2 * kPhiloxBatch];
+};
+
+[[noreturn]] inline void group_scratch_exceeded() {
+  throw std::runtime_error(
+      "reliability Monte Carlo: a group's sampling levels outgrew their scratch");
+}
+
+// Event words of the kGroupWords blocks of group g: vals[j * stride + i].
 template <class Deposit>
 QSM_FORCEINLINE void sample_group_impl(const BernoulliP* bp, int64_t n_events, uint64_t key,
-                                       uint64_t b0, int nb, PhiloxBatchFn batch_fn, uint64_t* vals,
+                                       uint64_t g, GroupScratch& scratch, uint64_t* vals,
                                        int64_t stride, Deposit deposit) {
-  PhiloxBatch batch;
+  const PhiloxBlocksFn fn = philox_blocks_fn();
   for (int64_t i = 0; i < n_events; ++i) {
-    if (bp[i].kind != 2) {  // p = 0 or 1: no randomness spent
-      const uint64_t w = bp[i].kind == 1 ? ~uint64_t{0} : 0;
-      for (int j = 0; j < nb; ++j) vals[j * stride + i] = w;
-      continue;
-    }
-    const auto lane = static_cast<uint32_t>(i);
-    batch_fn(key, lane, b0, batch);
-    for (int j = 0; j < nb; ++j) {
-      BitReservoir bits(DrawRng(key, b0 + static_cast<uint64_t>(j), lane, batch.block(j)));
-      vals[j * stride + i] = bernoulli_word(bp[i], bits, deposit);
-    }
+    BatchedStream src(fn, key, static_cast<uint32_t>(i), g);
+    if (!bernoulli_group(bp[i], src, scratch, deposit, vals + i, stride)) group_scratch_exceeded();
   }
 }
 
-using SampleGroupFn = void (*)(const BernoulliP*, int64_t, uint64_t, uint64_t, int, PhiloxBatchFn,
+using SampleGroupFn = void (*)(const BernoulliP*, int64_t, uint64_t, uint64_t, GroupScratch&,
                                uint64_t*, int64_t);
 
-inline void sample_group_portable(const BernoulliP* bp, int64_t n_events, uint64_t key, uint64_t b0,
-                                  int nb, PhiloxBatchFn batch_fn, uint64_t* vals, int64_t stride) {
-  sample_group_impl(bp, n_events, key, b0, nb, batch_fn, vals, stride, DepositPortable{});
+inline void sample_group_portable(const BernoulliP* bp, int64_t n_events, uint64_t key, uint64_t g,
+                                  GroupScratch& scratch, uint64_t* vals, int64_t stride) {
+  sample_group_impl(bp, n_events, key, g, scratch, vals, stride, DepositPortable{});
 }
 
 #if QSM_X86_DISPATCH
 // Compiled for POPCNT too: the baseline ISA turns __builtin_popcountll into a
 // library call, which cost more than the rest of the sampler.
 __attribute__((target("popcnt,bmi2"))) inline void sample_group_bmi2(
-    const BernoulliP* bp, int64_t n_events, uint64_t key, uint64_t b0, int nb,
-    PhiloxBatchFn batch_fn, uint64_t* vals, int64_t stride) {
-  sample_group_impl(bp, n_events, key, b0, nb, batch_fn, vals, stride, DepositBmi2{});
+    const BernoulliP* bp, int64_t n_events, uint64_t key, uint64_t g, GroupScratch& scratch,
+    uint64_t* vals, int64_t stride) {
+  sample_group_impl(bp, n_events, key, g, scratch, vals, stride, DepositBmi2{});
 }
 #endif
 
@@ -84,6 +111,15 @@ inline SampleGroupFn sample_group_fn() {
   if (use_bmi2()) return sample_group_bmi2;
 #endif
   return sample_group_portable;
+}
+
+// Set bits of x without the POPCNT instruction (this loop is compiled for the
+// baseline ISA, where __builtin_popcountll becomes a library call).
+QSM_FORCEINLINE int count_ones(uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ull;
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return static_cast<int>((x * 0x0101010101010101ull) >> 56);
 }
 
 struct McTally {
@@ -133,25 +169,27 @@ McTally run_mc(const Eval& eval, const double* sample_p, const IsWeights* weight
                uint64_t t0, uint64_t n, int threads) {
   if (n == 0) return {};
   const uint64_t t1 = t0 + n;
-  const uint64_t b_first = t0 >> 6, b_end = (t1 + 63) >> 6;
+  const uint64_t b_last = (t1 - 1) >> 6;  // the range's last block
+  const uint64_t g_first = (t0 >> 6) / kGroupWords, g_end = b_last / kGroupWords + 1;
   const int64_t n_events = eval.n_events();
   std::vector<BernoulliP> bp(static_cast<size_t>(n_events));
   for (int64_t i = 0; i < n_events; ++i) bp[i] = bernoulli_p(sample_p[i]);
-  const PhiloxBatchFn batch_fn = philox_batch_fn();
   const SampleGroupFn sample = sample_group_fn();
   const int64_t stride = eval.words();
   auto map = [&](uint64_t begin, uint64_t end) {
     McTally tally;
-    std::vector<uint64_t> vals(static_cast<size_t>(stride) * kGroupBlocks);
+    std::vector<uint64_t> vals(static_cast<size_t>(stride) * kGroupWords);
+    GroupScratch scratch;
     double acc[64];
-    for (uint64_t c = begin; c < end; c += kGroupBlocks) {
-      const int nb = static_cast<int>(std::min<uint64_t>(kGroupBlocks, end - c));
-      const uint64_t b0 = b_first + c;
-      sample(bp.data(), n_events, key, b0, nb, batch_fn, vals.data(), stride);
-      for (int j = 0; j < nb; ++j) {
+    for (uint64_t c = begin; c < end; ++c) {
+      const uint64_t g = g_first + c;
+      sample(bp.data(), n_events, key, g, scratch, vals.data(), stride);
+      for (int j = 0; j < kGroupWords; ++j) {
+        const uint64_t range = lane_mask(g * kGroupWords + static_cast<uint64_t>(j), t0, t1);
+        if (range == 0) continue;
         uint64_t* v = vals.data() + j * stride;
-        const uint64_t failed = eval(v) & lane_mask(b0 + static_cast<uint64_t>(j), t0, t1);
-        tally.failures += static_cast<uint64_t>(__builtin_popcountll(failed));
+        const uint64_t failed = eval(v) & range;
+        tally.failures += static_cast<uint64_t>(count_ones(failed));
         if (weights == nullptr || failed == 0) continue;
         for (uint64_t m = failed; m != 0; m &= m - 1) acc[__builtin_ctzll(m)] = weights->base;
         for (size_t e = 0; e < weights->biased.size(); ++e) {
@@ -173,7 +211,7 @@ McTally run_mc(const Eval& eval, const double* sample_p, const IsWeights* weight
     a.sum_w += b.sum_w;
     a.sum_w2 += b.sum_w2;
   };
-  return parallel_reduce(b_end - b_first, kChunkBlocks, threads, McTally{}, map, merge);
+  return parallel_reduce(g_end - g_first, kChunkGroups, threads, McTally{}, map, merge);
 }
 
 // The words themselves, for tests and teaching: events[b][i] and top[b] for the
@@ -181,21 +219,26 @@ McTally run_mc(const Eval& eval, const double* sample_p, const IsWeights* weight
 template <class Eval>
 void sample_words(const Eval& eval, const double* sample_p, uint64_t key, uint64_t b_first,
                   uint64_t n_blocks, uint64_t* events, uint64_t* top, int threads) {
+  if (n_blocks == 0) return;
   const int64_t n_events = eval.n_events();
   std::vector<BernoulliP> bp(static_cast<size_t>(n_events));
   for (int64_t i = 0; i < n_events; ++i) bp[i] = bernoulli_p(sample_p[i]);
-  const PhiloxBatchFn batch_fn = philox_batch_fn();
   const SampleGroupFn sample = sample_group_fn();
   const int64_t stride = eval.words();
-  parallel_for(n_blocks, kChunkBlocks, threads, [&](uint64_t begin, uint64_t end) {
-    std::vector<uint64_t> vals(static_cast<size_t>(stride) * kGroupBlocks);
-    for (uint64_t c = begin; c < end; c += kGroupBlocks) {
-      const int nb = static_cast<int>(std::min<uint64_t>(kGroupBlocks, end - c));
-      sample(bp.data(), n_events, key, b_first + c, nb, batch_fn, vals.data(), stride);
-      for (int j = 0; j < nb; ++j) {
+  const uint64_t b_end = b_first + n_blocks;
+  const uint64_t g_first = b_first / kGroupWords, g_end = (b_end - 1) / kGroupWords + 1;
+  parallel_for(g_end - g_first, 1, threads, [&](uint64_t begin, uint64_t end) {
+    std::vector<uint64_t> vals(static_cast<size_t>(stride) * kGroupWords);
+    GroupScratch scratch;
+    for (uint64_t c = begin; c < end; ++c) {
+      const uint64_t g = g_first + c;
+      sample(bp.data(), n_events, key, g, scratch, vals.data(), stride);
+      for (int j = 0; j < kGroupWords; ++j) {
+        const uint64_t b = g * kGroupWords + static_cast<uint64_t>(j);
+        if (b < b_first || b >= b_end) continue;
         uint64_t* v = vals.data() + j * stride;
-        std::copy(v, v + n_events, events + (c + j) * static_cast<uint64_t>(n_events));
-        top[c + j] = eval(v);
+        std::copy(v, v + n_events, events + (b - b_first) * static_cast<uint64_t>(n_events));
+        top[b - b_first] = eval(v);
       }
     }
   });

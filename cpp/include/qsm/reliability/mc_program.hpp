@@ -1,7 +1,7 @@
 // The parts of the bit-parallel Monte Carlo kernel that run on the CPU and the GPU
 // alike (QSM_HD, no allocation): the program view, gate evaluation on 64-trial
-// words, the trial-range mask, and the whole failed-system word of one block drawn
-// with scalar Philox streams — the GPU's per-thread path, which the CPU kernel's
+// words, the trial-range mask, and the failures of one group of blocks drawn with
+// scalar Philox streams — the GPU's per-thread path, which the CPU kernel's
 // SIMD-batched path must equal word for word (the tests run both on the CPU).
 #pragma once
 
@@ -10,7 +10,7 @@
 
 #include "qsm/core/config.hpp"
 #include "qsm/core/philox.hpp"
-#include "qsm/reliability/bernoulli_word.hpp"
+#include "qsm/reliability/bernoulli_group.hpp"
 
 namespace qsm::reliability {
 
@@ -23,29 +23,32 @@ struct ProgramView {
   const int32_t* offsets = nullptr;
   const int32_t* inputs = nullptr;
   int64_t top = 0;
-  int64_t nodes() const { return n_events + n_gates; }
+  QSM_HD int64_t nodes() const { return n_events + n_gates; }
 };
 
-// VOTE(k): lanes where at least k of the n input words have a 1.
+// VOTE(k): lanes where at least k of the n input words have a 1: the inputs are
+// added into a bit-sliced counter whose planes are created as carries reach them
+// (no zeroing), then the count is compared with k most significant bit first.
 QSM_HD inline uint64_t vote_word(const uint64_t* vals, const int32_t* in, int32_t n, int32_t k) {
   if (k <= 0) return ~uint64_t{0};
   if (k > n) return 0;
-  uint64_t count[32] = {};  // bit l of every lane's count; n < 2^31
-  int width = 0;
+  uint64_t count[32];  // planes [0, used) of every lane's count; n < 2^31
+  int used = 0;
   for (int32_t a = 0; a < n; ++a) {
     uint64_t carry = vals[in[a]];
-    for (int l = 0; carry != 0; ++l) {
+    for (int l = 0; l < used && carry != 0; ++l) {
       const uint64_t c = count[l] & carry;
       count[l] ^= carry;
       carry = c;
-      width = std::max(width, l + 1);
     }
+    if (carry != 0) count[used++] = carry;  // the carry left the top plane
   }
-  int top_bit = 31;
-  while (top_bit > 0 && top_bit >= width && ((k >> top_bit) & 1) == 0) --top_bit;
-  // count >= k: MSB first, "greater" is decided at the first bit where they differ.
+  int top_bit = 0;  // k's highest bit (k >= 1)
+  while ((k >> (top_bit + 1)) != 0) ++top_bit;
+  if (top_bit >= used) return 0;  // every count < 2^used <= k
+  // "greater" is decided at the first bit where count and k differ.
   uint64_t greater = 0, equal = ~uint64_t{0};
-  for (int l = top_bit; l >= 0; --l) {
+  for (int l = used - 1; l >= 0; --l) {
     if ((k >> l) & 1) {
       equal &= count[l];
     } else {
@@ -84,39 +87,45 @@ QSM_HD inline void evaluate_gates(const ProgramView& g, uint64_t* vals) {
 // Lanes of block b inside the trial range [t0, t1).
 QSM_HD QSM_FORCEINLINE uint64_t lane_mask(uint64_t b, uint64_t t0, uint64_t t1) {
   const uint64_t lo = b * 64, hi = lo + 64;
+  if (t1 <= lo || t0 >= hi) return 0;  // the block is outside the range
   const uint64_t a = std::max(t0, lo) - lo, e = std::min(t1, hi) - lo;
-  if (a >= e) return 0;
   const uint64_t upto = e == 64 ? ~uint64_t{0} : (uint64_t{1} << e) - 1;
   return upto & ~((uint64_t{1} << a) - 1);
 }
 
-// The failed-system word of block b (trials 64b .. 64b+63, every lane): event i's
-// word from its own stream DrawRng(key, b, lane = i), one Philox block at a time,
-// then the gates. vals holds n_events + n_gates words of scratch.
-QSM_HD inline uint64_t block_failed_word(const ProgramView& g, const BernoulliP* bp, uint64_t key,
-                                         uint64_t b, uint64_t* vals) {
+// Failed trials of group `group` (blocks group * kGroupWords ..) inside [t0, t1):
+// event i's words from its own stream DrawRng(key, group, lane = i), one Philox
+// block at a time, then the gates block by block. vals holds kGroupWords rows of
+// n_events + n_gates words. Returns false if the sampler outgrew its scratch.
+QSM_HD inline bool group_failures(const ProgramView& g, const BernoulliP* bp, uint64_t key,
+                                  uint64_t group, uint64_t t0, uint64_t t1, GroupScratch& scratch,
+                                  uint64_t* vals, uint64_t& failures) {
+  const int64_t stride = g.nodes();
   for (int64_t i = 0; i < g.n_events; ++i) {
-    if (bp[i].kind != 2) {  // p = 0 or 1: no randomness spent
-      vals[i] = bp[i].kind == 1 ? ~uint64_t{0} : 0;
-      continue;
-    }
-    BitReservoir bits(DrawRng(key, b, static_cast<uint32_t>(i)));
-    vals[i] = bernoulli_word(bp[i], bits, DepositPortable{});
+    DrawRng src(key, group, static_cast<uint32_t>(i));
+    if (!bernoulli_group(bp[i], src, scratch, DepositPortable{}, vals + i, stride)) return false;
   }
-  evaluate_gates(g, vals);
-  return vals[g.top];
+  for (int j = 0; j < kGroupWords; ++j) {
+    const uint64_t range = lane_mask(group * kGroupWords + static_cast<uint64_t>(j), t0, t1);
+    if (range == 0) continue;
+    uint64_t* v = vals + j * stride;
+    evaluate_gates(g, v);
+    failures += static_cast<uint64_t>(popcount64(v[g.top] & range));
+  }
+  return true;
 }
 
-// Failures of trials [t0, t0 + n) along block_failed_word, one block after another:
+// Failures of trials [t0, t0 + n) along group_failures, one group after another:
 // the GPU's path run on one CPU thread (the tests hold it equal to run_mc).
-inline uint64_t scalar_failures(const ProgramView& g, const BernoulliP* bp, uint64_t key,
-                                uint64_t t0, uint64_t n, uint64_t* vals) {
-  uint64_t failures = 0;
+inline bool scalar_failures(const ProgramView& g, const BernoulliP* bp, uint64_t key, uint64_t t0,
+                            uint64_t n, GroupScratch& scratch, uint64_t* vals, uint64_t& failures) {
+  failures = 0;
+  if (n == 0) return true;
   const uint64_t t1 = t0 + n;
-  for (uint64_t b = t0 >> 6; b < (t1 + 63) >> 6; ++b)
-    failures += static_cast<uint64_t>(
-        popcount64(block_failed_word(g, bp, key, b, vals) & lane_mask(b, t0, t1)));
-  return failures;
+  const uint64_t g_last = ((t1 - 1) >> 6) / kGroupWords;
+  for (uint64_t group = (t0 >> 6) / kGroupWords; group <= g_last; ++group)
+    if (!group_failures(g, bp, key, group, t0, t1, scratch, vals, failures)) return false;
+  return true;
 }
 
 }  // namespace qsm::reliability

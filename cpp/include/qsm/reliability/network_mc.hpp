@@ -3,7 +3,7 @@
 // terminals {s, t}; all-terminal: every node; any K in between).
 //
 // Edge e's failure word is event e of the shared engine (mc_bitparallel.hpp: the
-// same streams, DrawRng(key, index = block, lane = e)). Connectivity is computed for
+// same streams, DrawRng(key, index = group, lane = e)). Connectivity is computed for
 // 64 trials at once by label propagation on words: reach[terminals[0]] = all ones,
 // then reach[a] |= reach[b] & up[e] and reach[b] |= reach[a] & up[e] for every edge
 // (a, b), sweeping the edges alternately forward and backward until no word changes.

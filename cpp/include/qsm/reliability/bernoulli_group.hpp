@@ -1,0 +1,191 @@
+// Exact Bernoulli(p) words, kGroupWords at a time: the failure indicators of one
+// event for a group of 64-trial blocks (bit t of word j = trial 64 j + t), read
+// from one Philox stream, exact for p's double value, with no floating point.
+//
+// Trial t fails when its uniform U_t = 0.r1 r2 r3 ... (binary) is below p =
+// 0.p1 p2 p3 ...: at the first position J where r_J != p_J, U_t < p exactly when
+// p_J = 1. So a trial that agrees with p_1 is a Bernoulli(0.p2 p3 ...) trial, and
+// the words are built by levels. Level 1 holds the group's 64 G trials: each of its
+// G words reads one random word r, decides the lanes where r differs from p_1
+// (failed where p_1 = 1), and leaves the others undecided. The N_1 undecided lanes,
+// taken in order (word by word, lowest lane first), become the trials of level 2:
+// ceil(N_1 / 64) words that compare with p_2, and so on. A level with no trials,
+// or one past p's last one-bit (its trials have U >= p: working), ends the descent.
+// Going back up, each word's undecided lanes receive the next bits of the level
+// below's outcomes, deposited in increasing lane order (pdep).
+//
+// Every random bit decides a trial with probability 1/2, so about 2 bits are spent
+// per trial (2.1 G random words per group, whatever p), and no step waits on the
+// previous word: each level is a pass over independent words. The random words are
+// w0, w1, ... of the stream, consumed in level order; unused bits of a level's last
+// word (the lanes past its N trials) are masked off, not carried over.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "qsm/core/config.hpp"
+#include "qsm/core/cpu_dispatch.hpp"
+#include "qsm/core/philox.hpp"
+
+namespace qsm::reliability {
+
+// p's binary expansion: bit j (j >= 1, weight 2^-j) is 1 exactly when
+// first <= j <= last and bit (last - j) of `odd` is set. kind: 0 p = 0, 1 p = 1,
+// 2 otherwise (0 < p < 1).
+struct BernoulliP {
+  uint64_t odd = 0;
+  int first = 0, last = 0, kind = 0;
+};
+
+inline BernoulliP bernoulli_p(double p) {
+  BernoulliP b;
+  if (!(p > 0.0)) return b;  // p = 0 (callers reject NaN and negatives before)
+  if (p >= 1.0) {
+    b.kind = 1;
+    return b;
+  }
+  int ex = 0;
+  const double f = std::frexp(p, &ex);                      // p = f 2^ex, f in [0.5, 1)
+  const auto m = static_cast<uint64_t>(std::ldexp(f, 53));  // exact: 53-bit integer
+  const int tz = __builtin_ctzll(m);
+  b.kind = 2;
+  b.odd = m >> tz;
+  b.first = 1 - ex;
+  b.last = 53 - ex - tz;
+  return b;
+}
+
+// Set bits of x, on the host and in device code.
+QSM_HD QSM_FORCEINLINE int popcount64(uint64_t x) {
+#if QSM_DEVICE_PASS
+  return __popcll(x);
+#else
+  return __builtin_popcountll(x);
+#endif
+}
+
+// Portable pdep: the low bits of src onto the set bits of mask, lowest first.
+QSM_HD QSM_FORCEINLINE uint64_t deposit_portable(uint64_t src, uint64_t mask) {
+  uint64_t r = 0;
+  for (uint64_t m = mask; m != 0; m &= m - 1) {
+    if (src & 1) r |= m & (~m + 1);
+    src >>= 1;
+  }
+  return r;
+}
+
+struct DepositPortable {
+  QSM_HD QSM_FORCEINLINE uint64_t operator()(uint64_t src, uint64_t mask) const {
+    return deposit_portable(src, mask);
+  }
+};
+
+#if QSM_X86_DISPATCH
+// The BMI2 instruction through inline assembly: a target("bmi2") function could not
+// be inlined into the generic templates above. Only called where use_bmi2() holds.
+struct DepositBmi2 {
+  QSM_FORCEINLINE uint64_t operator()(uint64_t src, uint64_t mask) const {
+    uint64_t r;
+    asm("pdepq %2, %1, %0" : "=r"(r) : "r"(src), "rm"(mask));
+    return r;
+  }
+};
+#endif
+
+// BMI2 pdep (and POPCNT) where the CPU has them (QSM_SIMD=baseline forces the portable loop,
+// which the tests use to check that both give the same words).
+inline bool use_bmi2() {
+#if QSM_X86_DISPATCH
+  static const bool enabled = [] {
+    const char* env = std::getenv("QSM_SIMD");
+    if (env != nullptr && std::strcmp(env, "baseline") == 0) return false;
+    return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+  }();
+  return enabled;
+#else
+  return false;
+#endif
+}
+
+// Trials (64-trial blocks) per group, and the level words a group may use: about
+// 2.1 G in practice; a run needing more (probability far below 2^-1000) reports it.
+inline constexpr int kGroupWords = 64;
+inline constexpr int kGroupLevelWords = 4 * kGroupWords + 64;
+
+// p's bit at position j >= 1, as a word of 64 copies.
+QSM_HD QSM_FORCEINLINE uint64_t p_bit_word(const BernoulliP& p, int j) {
+  return (j >= p.first && j <= p.last) ? uint64_t{0} - ((p.odd >> (p.last - j)) & 1) : 0;
+}
+
+// The low n bits (n <= 64) of bit string s from bit `off` on (s read LSB first, word
+// by word; s[off / 64 + 1] must be readable even when no bit of it is needed).
+QSM_HD QSM_FORCEINLINE uint64_t bits_at(const uint64_t* s, uint64_t off, int n) {
+  const uint64_t w = off >> 6;
+  const unsigned b = static_cast<unsigned>(off & 63);
+  const uint64_t v = (s[w] >> b) | ((s[w + 1] << 1) << (63 - b));  // b = 0: no high part
+  return n >= 64 ? v : v & ((uint64_t{1} << n) - 1);
+}
+
+// Level words of one group: undecided and failed lanes, then the outcomes.
+struct GroupScratch {
+  uint64_t und[kGroupLevelWords], fail[kGroupLevelWords], out[kGroupLevelWords + 1];
+  int32_t start[kGroupLevelWords + 1];  // level L's words: [start[L - 1], start[L])
+};
+
+// The kGroupWords words of one event: out[j * stride] for block j of the group. The
+// random words come from src.next_u64() in the order of the header comment. Returns
+// false, with out untouched, only if the levels outgrow the scratch.
+template <class Source, class Deposit>
+QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, GroupScratch& s,
+                                            Deposit deposit, uint64_t* out, int64_t stride) {
+  if (p.kind != 2) {  // p = 0 or 1: no randomness spent
+    const uint64_t w = p.kind == 1 ? ~uint64_t{0} : 0;
+    for (int j = 0; j < kGroupWords; ++j) out[j * stride] = w;
+    return true;
+  }
+  // Down: level L compares its trials with p_L.
+  int levels = 0;
+  int32_t top = 0, words = kGroupWords;
+  uint64_t last_lanes = ~uint64_t{0};  // lanes of the level's last word that are trials
+  s.start[0] = 0;
+  for (int level = 1;; ++level) {
+    if (top + words > kGroupLevelWords) return false;
+    const uint64_t pm = p_bit_word(p, level);
+    uint64_t trials_below = 0;
+    for (int32_t k = 0; k < words; ++k) {
+      const uint64_t r = src.next_u64();
+      const uint64_t lanes = k == words - 1 ? last_lanes : ~uint64_t{0};
+      const uint64_t und = ~(r ^ pm) & lanes;
+      s.fail[top + k] = ~r & pm & lanes;
+      s.und[top + k] = und;
+      trials_below += static_cast<uint64_t>(popcount64(und));
+    }
+    top += words;
+    s.start[level] = top;
+    levels = level;
+    if (trials_below == 0 || level >= p.last) break;  // beyond p's last one-bit: working
+    words = static_cast<int32_t>((trials_below + 63) >> 6);
+    last_lanes = (trials_below & 63) ? (uint64_t{1} << (trials_below & 63)) - 1 : ~uint64_t{0};
+  }
+  // Up: the deepest level's undecided lanes work; each level above takes the outcomes
+  // of the one below, in order, onto its undecided lanes.
+  s.out[top] = 0;  // read (and masked off) by bits_at past the deepest level's end
+  for (int32_t k = s.start[levels - 1]; k < top; ++k) s.out[k] = s.fail[k];
+  for (int level = levels - 1; level >= 1; --level) {
+    const uint64_t* below = s.out + s.start[level];
+    uint64_t off = 0;
+    for (int32_t k = s.start[level - 1]; k < s.start[level]; ++k) {
+      const uint64_t und = s.und[k];
+      const int n = popcount64(und);
+      s.out[k] = s.fail[k] | deposit(bits_at(below, off, n), und);
+      off += static_cast<uint64_t>(n);
+    }
+  }
+  for (int j = 0; j < kGroupWords; ++j) out[j * stride] = s.out[j];
+  return true;
+}
+
+}  // namespace qsm::reliability
