@@ -171,8 +171,12 @@ QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, Gr
     last_lanes = (trials_below & 63) ? (uint64_t{1} << (trials_below & 63)) - 1 : ~uint64_t{0};
   }
   // Up: the deepest level's undecided lanes work; each level above takes the outcomes
-  // of the one below, in order, onto its undecided lanes.
+  // of the one below, in order, onto its undecided lanes. Level 1 writes to out.
   s.out[top] = 0;  // read (and masked off) by bits_at past the deepest level's end
+  if (levels == 1) {
+    for (int j = 0; j < kGroupWords; ++j) out[j * stride] = s.fail[j];
+    return true;
+  }
   for (int32_t k = s.start[levels - 1]; k < top; ++k) s.out[k] = s.fail[k];
   for (int level = levels - 1; level >= 1; --level) {
     const uint64_t* below = s.out + s.start[level];
@@ -180,11 +184,15 @@ QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, Gr
     for (int32_t k = s.start[level - 1]; k < s.start[level]; ++k) {
       const uint64_t und = s.und[k];
       const int n = popcount64(und);
-      s.out[k] = s.fail[k] | deposit(bits_at(below, off, n), und);
+      const uint64_t w = s.fail[k] | deposit(bits_at(below, off, n), und);
       off += static_cast<uint64_t>(n);
+      if (level == 1) {
+        out[k * stride] = w;
+      } else {
+        s.out[k] = w;
+      }
     }
   }
-  for (int j = 0; j < kGroupWords; ++j) out[j * stride] = s.out[j];
   return true;
 }
 

@@ -34,6 +34,7 @@
 #include "qsm/core/philox_simd.hpp"
 #include "qsm/reliability/bernoulli_group.hpp"
 #include "qsm/reliability/mc_program.hpp"
+#include "qsm/reliability/program_eval.hpp"
 
 namespace qsm::reliability {
 
@@ -76,33 +77,36 @@ class BatchedStream {
       "reliability Monte Carlo: a group's sampling levels outgrew their scratch");
 }
 
-// Event words of the kGroupWords blocks of group g: vals[j * stride + i].
+// Event rows of group g: vals[i * kGroupWords + j] is event i's word in block j.
 template <class Deposit>
 QSM_FORCEINLINE void sample_group_impl(const BernoulliP* bp, int64_t n_events, uint64_t key,
                                        uint64_t g, GroupScratch& scratch, uint64_t* vals,
-                                       int64_t stride, Deposit deposit) {
+                                       Deposit deposit) {
   const PhiloxBlocksFn fn = philox_blocks_fn();
   for (int64_t i = 0; i < n_events; ++i) {
     BatchedStream src(fn, key, static_cast<uint32_t>(i), g);
-    if (!bernoulli_group(bp[i], src, scratch, deposit, vals + i, stride)) group_scratch_exceeded();
+    if (!bernoulli_group(bp[i], src, scratch, deposit, vals + i * kGroupWords, 1))
+      group_scratch_exceeded();
   }
 }
 
 using SampleGroupFn = void (*)(const BernoulliP*, int64_t, uint64_t, uint64_t, GroupScratch&,
-                               uint64_t*, int64_t);
+                               uint64_t*);
 
 inline void sample_group_portable(const BernoulliP* bp, int64_t n_events, uint64_t key, uint64_t g,
-                                  GroupScratch& scratch, uint64_t* vals, int64_t stride) {
-  sample_group_impl(bp, n_events, key, g, scratch, vals, stride, DepositPortable{});
+                                  GroupScratch& scratch, uint64_t* vals) {
+  sample_group_impl(bp, n_events, key, g, scratch, vals, DepositPortable{});
 }
 
 #if QSM_X86_DISPATCH
 // Compiled for POPCNT too: the baseline ISA turns __builtin_popcountll into a
 // library call, which cost more than the rest of the sampler.
-__attribute__((target("popcnt,bmi2"))) inline void sample_group_bmi2(
-    const BernoulliP* bp, int64_t n_events, uint64_t key, uint64_t g, GroupScratch& scratch,
-    uint64_t* vals, int64_t stride) {
-  sample_group_impl(bp, n_events, key, g, scratch, vals, stride, DepositBmi2{});
+__attribute__((target("popcnt,bmi2"))) inline void sample_group_bmi2(const BernoulliP* bp,
+                                                                     int64_t n_events, uint64_t key,
+                                                                     uint64_t g,
+                                                                     GroupScratch& scratch,
+                                                                     uint64_t* vals) {
+  sample_group_impl(bp, n_events, key, g, scratch, vals, DepositBmi2{});
 }
 #endif
 
@@ -148,22 +152,10 @@ inline IsWeights is_weights(const double* p, const double* q, int64_t n_events) 
   return w;
 }
 
-// The structure of a Program as an evaluator: a block's words are the event words
-// followed by one word per gate; returns the top node's word.
-struct ProgramEval {
-  ProgramView g;
-  int64_t n_events() const { return g.n_events; }
-  int64_t words() const { return g.nodes(); }
-  uint64_t operator()(uint64_t* vals) const {
-    evaluate_gates(g, vals);
-    return vals[g.top];
-  }
-};
-
 // Failures (and, with weights, likelihood-ratio sums) of trials [t0, t0 + n).
 // `sample_p` are the probabilities the events are drawn with (p, or q for IS).
-// Eval: n_events(), words() per block (>= n_events) and operator()(vals) -> the
-// failed-system word of a block whose vals[0 .. n_events) hold the event words.
+// Eval: n_events(), rows() (>= n_events) and operator()(vals) -> the failed-system
+// row of a group whose rows 0 .. n_events - 1 hold the event words (program_eval.hpp).
 template <class Eval>
 McTally run_mc(const Eval& eval, const double* sample_p, const IsWeights* weights, uint64_t key,
                uint64_t t0, uint64_t n, int threads) {
@@ -175,27 +167,33 @@ McTally run_mc(const Eval& eval, const double* sample_p, const IsWeights* weight
   std::vector<BernoulliP> bp(static_cast<size_t>(n_events));
   for (int64_t i = 0; i < n_events; ++i) bp[i] = bernoulli_p(sample_p[i]);
   const SampleGroupFn sample = sample_group_fn();
-  const int64_t stride = eval.words();
+  const auto rows = static_cast<size_t>(eval.rows());
   auto map = [&](uint64_t begin, uint64_t end) {
     McTally tally;
-    std::vector<uint64_t> vals(static_cast<size_t>(stride) * kGroupWords);
+    std::vector<uint64_t> vals(rows * kGroupWords);
     GroupScratch scratch;
     double acc[64];
     for (uint64_t c = begin; c < end; ++c) {
       const uint64_t g = g_first + c;
-      sample(bp.data(), n_events, key, g, scratch, vals.data(), stride);
+      sample(bp.data(), n_events, key, g, scratch, vals.data());
+      const uint64_t* top = eval(vals.data());
+      const uint64_t lo = g * kGroupWords * 64, hi = lo + kGroupWords * 64;
+      if (weights == nullptr && t0 <= lo && hi <= t1) {  // the whole group is in range
+        uint64_t ones = 0;
+        for (int j = 0; j < kGroupWords; ++j) ones += static_cast<uint64_t>(count_ones(top[j]));
+        tally.failures += ones;
+        continue;
+      }
       for (int j = 0; j < kGroupWords; ++j) {
         const uint64_t range = lane_mask(g * kGroupWords + static_cast<uint64_t>(j), t0, t1);
-        if (range == 0) continue;
-        uint64_t* v = vals.data() + j * stride;
-        const uint64_t failed = eval(v) & range;
+        const uint64_t failed = top[j] & range;
         tally.failures += static_cast<uint64_t>(count_ones(failed));
         if (weights == nullptr || failed == 0) continue;
         for (uint64_t m = failed; m != 0; m &= m - 1) acc[__builtin_ctzll(m)] = weights->base;
         for (size_t e = 0; e < weights->biased.size(); ++e) {
           const double d = weights->d[e];
-          for (uint64_t m = v[weights->biased[e]] & failed; m != 0; m &= m - 1)
-            acc[__builtin_ctzll(m)] += d;
+          const uint64_t x = vals[static_cast<size_t>(weights->biased[e]) * kGroupWords + j];
+          for (uint64_t m = x & failed; m != 0; m &= m - 1) acc[__builtin_ctzll(m)] += d;
         }
         for (uint64_t m = failed; m != 0; m &= m - 1) {
           const double w = std::exp(acc[__builtin_ctzll(m)]);
@@ -224,21 +222,22 @@ void sample_words(const Eval& eval, const double* sample_p, uint64_t key, uint64
   std::vector<BernoulliP> bp(static_cast<size_t>(n_events));
   for (int64_t i = 0; i < n_events; ++i) bp[i] = bernoulli_p(sample_p[i]);
   const SampleGroupFn sample = sample_group_fn();
-  const int64_t stride = eval.words();
+  const auto rows = static_cast<size_t>(eval.rows());
   const uint64_t b_end = b_first + n_blocks;
   const uint64_t g_first = b_first / kGroupWords, g_end = (b_end - 1) / kGroupWords + 1;
   parallel_for(g_end - g_first, 1, threads, [&](uint64_t begin, uint64_t end) {
-    std::vector<uint64_t> vals(static_cast<size_t>(stride) * kGroupWords);
+    std::vector<uint64_t> vals(rows * kGroupWords);
     GroupScratch scratch;
     for (uint64_t c = begin; c < end; ++c) {
       const uint64_t g = g_first + c;
-      sample(bp.data(), n_events, key, g, scratch, vals.data(), stride);
+      sample(bp.data(), n_events, key, g, scratch, vals.data());
+      const uint64_t* top_row = eval(vals.data());
       for (int j = 0; j < kGroupWords; ++j) {
         const uint64_t b = g * kGroupWords + static_cast<uint64_t>(j);
         if (b < b_first || b >= b_end) continue;
-        uint64_t* v = vals.data() + j * stride;
-        std::copy(v, v + n_events, events + (b - b_first) * static_cast<uint64_t>(n_events));
-        top[b - b_first] = eval(v);
+        uint64_t* out = events + (b - b_first) * static_cast<uint64_t>(n_events);
+        for (int64_t i = 0; i < n_events; ++i) out[i] = vals[i * kGroupWords + j];
+        top[b - b_first] = top_row[j];
       }
     }
   });

@@ -4,7 +4,8 @@
 //
 // Edge e's failure word is event e of the shared engine (mc_bitparallel.hpp: the
 // same streams, DrawRng(key, index = group, lane = e)). Connectivity is computed for
-// 64 trials at once by label propagation on words: reach[terminals[0]] = all ones,
+// a group's 64 x 64 trials at once by label propagation on rows of words (one word
+// per block, program_eval.hpp layout): reach[terminals[0]] = all ones,
 // then reach[a] |= reach[b] & up[e] and reach[b] |= reach[a] & up[e] for every edge
 // (a, b), sweeping the edges alternately forward and backward until no word changes.
 // Each sweep extends every lane's reached set by at least one hop, so it stops after
@@ -32,41 +33,56 @@ struct NetworkEval {
   bool node_failures = false;
 
   int64_t n_events() const { return node_failures ? m + n_nodes : m; }
-  // Event words, then (with node failures) the combined edge-down words, then reach.
-  int64_t words() const { return n_events() + (node_failures ? m : 0) + n_nodes; }
+  // Rows (program_eval.hpp layout): event rows, then (with node failures) the combined
+  // edge-down rows, then one reach row per node, then the cut-off row.
+  int64_t rows() const { return n_events() + (node_failures ? m : 0) + n_nodes + 1; }
 
-  QSM_FORCEINLINE bool relax(uint64_t* reach, const uint64_t* failed, int64_t e) const {
-    const uint64_t a = reach[tail[e]], b = reach[head[e]];
-    const uint64_t x = (a | b) & ~failed[e];
-    if ((x & ~(a & b)) == 0) return false;
-    reach[tail[e]] = a | x;
-    reach[head[e]] = b | x;
-    return true;
-  }
-
-  uint64_t operator()(uint64_t* vals) const {
-    const uint64_t* down = vals;  // edge e is down in the lanes of down[e]
-    uint64_t* reach = vals + n_events();
+  const uint64_t* operator()(uint64_t* vals) const {
+    const uint64_t* down = vals;  // edge e is down in the lanes of row e
+    uint64_t* reach = vals + n_events() * kRow;
     if (node_failures) {
-      const uint64_t* node_down = vals + m;
-      uint64_t* combined = vals + n_events();
-      for (int64_t e = 0; e < m; ++e)
-        combined[e] = vals[e] | node_down[tail[e]] | node_down[head[e]];
+      const uint64_t* node_down = vals + m * kRow;
+      uint64_t* combined = reach;
+      for (int64_t e = 0; e < m; ++e) {
+        const uint64_t* a = node_down + tail[e] * kRow;
+        const uint64_t* b = node_down + head[e] * kRow;
+        for (int64_t j = 0; j < kRow; ++j)
+          combined[e * kRow + j] = vals[e * kRow + j] | a[j] | b[j];
+      }
       down = combined;
-      reach = combined + m;
+      reach = combined + m * kRow;
     }
-    std::fill(reach, reach + n_nodes, uint64_t{0});
-    reach[terminals[0]] = node_failures ? ~vals[m + terminals[0]] : ~uint64_t{0};
-    for (bool forward = true, changed = true; changed; forward = !forward) {
-      changed = false;
-      if (forward) {
-        for (int64_t e = 0; e < m; ++e) changed |= relax(reach, down, e);
-      } else {
-        for (int64_t e = m - 1; e >= 0; --e) changed |= relax(reach, down, e);
+    std::fill(reach, reach + n_nodes * kRow, uint64_t{0});
+    uint64_t* root = reach + terminals[0] * kRow;
+    for (int64_t j = 0; j < kRow; ++j)
+      root[j] = node_failures ? ~vals[(m + terminals[0]) * kRow + j] : ~uint64_t{0};
+    // Sweeps over all 64 blocks at once, until no block changes: branch-free row
+    // updates (whether an edge spreads anything is a coin flip per block).
+    for (uint64_t changed = 1, forward = 1; changed != 0; forward ^= 1) {
+      changed = 0;
+      for (int64_t s = 0; s < m; ++s) {
+        const int64_t e = forward ? s : m - 1 - s;
+        if (tail[e] == head[e]) continue;  // a self-loop connects nothing
+        uint64_t* a = reach + tail[e] * kRow;
+        uint64_t* b = reach + head[e] * kRow;
+        const uint64_t* d = down + e * kRow;
+        uint64_t grew = 0;
+        for (int64_t j = 0; j < kRow; ++j) {
+          const uint64_t ra = a[j], rb = b[j];
+          const uint64_t x = (ra | rb) & ~d[j];
+          a[j] = ra | x;
+          b[j] = rb | x;
+          grew |= x & ~(ra & rb);
+        }
+        changed |= grew;
       }
     }
-    uint64_t cut_off = 0;
-    for (int64_t k = 1; k < n_terminals; ++k) cut_off |= ~reach[terminals[k]];
+    uint64_t* cut_off = reach + n_nodes * kRow;
+    for (int64_t j = 0; j < kRow; ++j) cut_off[j] = 0;
+    for (int64_t k = 1; k < n_terminals; ++k) {
+      const uint64_t* r = reach + terminals[k] * kRow;
+      for (int64_t j = 0; j < kRow; ++j) cut_off[j] |= ~r[j];
+    }
     return cut_off;
   }
 };
