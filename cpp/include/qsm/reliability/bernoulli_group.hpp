@@ -77,19 +77,34 @@ QSM_HD QSM_FORCEINLINE uint64_t deposit_portable(uint64_t src, uint64_t mask) {
   return r;
 }
 
+// The bit operations of the sampler's way up: deposit (pdep) and reading n bits at a
+// bit offset; portable here, pdep and bzhi in DepositBmi2.
 struct DepositPortable {
   QSM_HD QSM_FORCEINLINE uint64_t operator()(uint64_t src, uint64_t mask) const {
     return deposit_portable(src, mask);
+  }
+  // Bits b .. b + 63 of the 128-bit value hi:lo (0 <= b < 64).
+  QSM_HD QSM_FORCEINLINE uint64_t funnel(uint64_t lo, uint64_t hi, unsigned b) const {
+    return (lo >> b) | ((hi << 1) << (63 - b));  // b = 0: no high part
+  }
+  // The low n bits of v (0 <= n <= 64).
+  QSM_HD QSM_FORCEINLINE uint64_t low_bits(uint64_t v, int n) const {
+    return n >= 64 ? v : v & ((uint64_t{1} << n) - 1);
   }
 };
 
 #if QSM_X86_DISPATCH
 // The BMI2 instruction through inline assembly: a target("bmi2") function could not
 // be inlined into the generic templates above. Only called where use_bmi2() holds.
-struct DepositBmi2 {
+struct DepositBmi2 : DepositPortable {
   QSM_FORCEINLINE uint64_t operator()(uint64_t src, uint64_t mask) const {
     uint64_t r;
     asm("pdepq %2, %1, %0" : "=r"(r) : "r"(src), "rm"(mask));
+    return r;
+  }
+  QSM_FORCEINLINE uint64_t low_bits(uint64_t v, int n) const {
+    uint64_t r;  // bzhi keeps v whole for n >= 64
+    asm("bzhiq %2, %1, %0" : "=r"(r) : "rm"(v), "r"(static_cast<uint64_t>(n)));
     return r;
   }
 };
@@ -122,11 +137,10 @@ QSM_HD QSM_FORCEINLINE uint64_t p_bit_word(const BernoulliP& p, int j) {
 
 // The low n bits (n <= 64) of bit string s from bit `off` on (s read LSB first, word
 // by word; s[off / 64 + 1] must be readable even when no bit of it is needed).
-QSM_HD QSM_FORCEINLINE uint64_t bits_at(const uint64_t* s, uint64_t off, int n) {
+template <class Ops>
+QSM_HD QSM_FORCEINLINE uint64_t bits_at(const uint64_t* s, uint64_t off, int n, Ops ops) {
   const uint64_t w = off >> 6;
-  const unsigned b = static_cast<unsigned>(off & 63);
-  const uint64_t v = (s[w] >> b) | ((s[w + 1] << 1) << (63 - b));  // b = 0: no high part
-  return n >= 64 ? v : v & ((uint64_t{1} << n) - 1);
+  return ops.low_bits(ops.funnel(s[w], s[w + 1], static_cast<unsigned>(off & 63)), n);
 }
 
 // Level words of one group: undecided and failed lanes, then the outcomes.
@@ -157,9 +171,12 @@ QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, Gr
     uint64_t trials_below = 0;
     for (int32_t k = 0; k < words; ++k) {
       const uint64_t r = src.next_u64();
-      const uint64_t lanes = k == words - 1 ? last_lanes : ~uint64_t{0};
-      const uint64_t und = ~(r ^ pm) & lanes;
-      s.fail[top + k] = ~r & pm & lanes;
+      uint64_t und = ~(r ^ pm), fail = ~r & pm;
+      if (k == words - 1) {  // only the last word has lanes that are not trials
+        und &= last_lanes;
+        fail &= last_lanes;
+      }
+      s.fail[top + k] = fail;
       s.und[top + k] = und;
       trials_below += static_cast<uint64_t>(popcount64(und));
     }
@@ -184,7 +201,7 @@ QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, Gr
     for (int32_t k = s.start[level - 1]; k < s.start[level]; ++k) {
       const uint64_t und = s.und[k];
       const int n = popcount64(und);
-      const uint64_t w = s.fail[k] | deposit(bits_at(below, off, n), und);
+      const uint64_t w = s.fail[k] | deposit(bits_at(below, off, n, deposit), und);
       off += static_cast<uint64_t>(n);
       if (level == 1) {
         out[k * stride] = w;

@@ -7,7 +7,7 @@
 // read from DrawRng(key, index = g, lane = i), so they are a pure function of
 // (key, g, i): the same for any thread count, chunking or split of the trial range
 // into calls (a call computes whole groups and masks the lanes outside its range).
-// On the CPU the stream's blocks come 16 at a time from the SIMD Philox generator.
+// On the CPU the stream's blocks come 8 or 16 at a time from the SIMD Philox generator.
 //
 // Gates are bitwise: AND, OR, NOT directly; VOTE(k) adds its input words into a
 // bit-sliced binary counter (one word per counter bit, ripple-carry half adders)
@@ -41,35 +41,33 @@ namespace qsm::reliability {
 // Groups per parallel chunk (fixed, never derived from the thread count): 512 blocks.
 inline constexpr uint64_t kChunkGroups = 8;
 
-// The 64-bit words w0, w1, ... of DrawRng(key, index, lane), computed 16 Philox
-// blocks (32 words) at a time by the SIMD generator.
+// The 64-bit words w0, w1, ... of DrawRng(key, index, lane) from the SIMD Philox
+// generator: 16 blocks (32 words) at a time while a group surely needs them (it
+// uses ~136), then 8 at a time, so little is computed and thrown away.
 class BatchedStream {
  public:
-  BatchedStream(PhiloxBlocksFn fn, uint64_t key, uint32_t lane, uint64_t index)
-      : fn_(fn), key_(key), index_(index), lane_(lane) {}
+  BatchedStream(uint64_t key, uint32_t lane, uint64_t index)
+      : key_(key), index_(index), lane_(lane) {}
 
   QSM_FORCEINLINE uint64_t next_u64() {
-    if (pos_ == 2 * kPhiloxBatch) refill();
+    if (pos_ == end_) refill();
     return buf_[pos_++];
   }
 
  private:
   void refill() {
-    PhiloxBatch b;
-    fn_(key_, lane_, index_, c0_, b);
-    for (int j = 0; j < kPhiloxBatch; ++j) {
-      buf_[2 * j] = b.w[0][j] | (static_cast<uint64_t>(b.w[1][j]) << 32);
-      buf_[2 * j + 1] = b.w[2][j] | (static_cast<uint64_t>(b.w[3][j]) << 32);
-    }
-    c0_ += kPhiloxBatch;
+    static const PhiloxWordsFn wide = philox_words_fn<2>(), narrow = philox_words_fn<1>();
+    const bool many = c0_ < 64;  // words 0 .. 127
+    (many ? wide : narrow)(key_, lane_, index_, c0_, buf_);
+    c0_ += many ? 16 : 8;
+    end_ = many ? 32 : 16;
     pos_ = 0;
   }
 
-  PhiloxBlocksFn fn_;
   uint64_t key_, index_;
   uint32_t lane_, c0_ = 0;
-  int pos_ = 2 * kPhiloxBatch;
-  uint64_t buf_[2 * kPhiloxBatch];
+  int pos_ = 0, end_ = 0;
+  uint64_t buf_[32];
 };
 
 [[noreturn]] inline void group_scratch_exceeded() {
@@ -82,9 +80,8 @@ template <class Deposit>
 QSM_FORCEINLINE void sample_group_impl(const BernoulliP* bp, int64_t n_events, uint64_t key,
                                        uint64_t g, GroupScratch& scratch, uint64_t* vals,
                                        Deposit deposit) {
-  const PhiloxBlocksFn fn = philox_blocks_fn();
   for (int64_t i = 0; i < n_events; ++i) {
-    BatchedStream src(fn, key, static_cast<uint32_t>(i), g);
+    BatchedStream src(key, static_cast<uint32_t>(i), g);
     if (!bernoulli_group(bp[i], src, scratch, deposit, vals + i * kGroupWords, 1))
       group_scratch_exceeded();
   }
