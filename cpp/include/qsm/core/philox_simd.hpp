@@ -1,6 +1,6 @@
-// SIMD Philox4x32-10 for the CPU backend: 16 counters at once, bit-identical to
-// philox4x32<10> — the first block (c0 = 0) of 16 consecutive draws, or 16
-// consecutive blocks of one draw.
+// SIMD Philox4x32-10 for the CPU backend, bit-identical to philox4x32<10>: the
+// first block (c0 = 0) of 16 consecutive draws at once, or 8 or 16 consecutive
+// blocks of one draw as its 64-bit words in stream order.
 //
 // A single Philox block is a chain of 10 dependent multiply rounds, so one draw
 // at a time leaves the core waiting on multiply latency (~13 ns per block here).
