@@ -125,8 +125,9 @@ inline bool use_bmi2() {
 #endif
 }
 
-// Trials (64-trial blocks) per group, and the level words a group may use: about
-// 2.1 G in practice; a run needing more (probability far below 2^-1000) reports it.
+// Blocks (of 64 trials) per group, and the level words a group may use: about 2.1 G
+// in practice. Using more takes a trial that survives ~180 levels (probability
+// below 2^-170); the sampler then reports it instead of writing past the scratch.
 inline constexpr int kGroupWords = 64;
 inline constexpr int kGroupLevelWords = 4 * kGroupWords + 64;
 

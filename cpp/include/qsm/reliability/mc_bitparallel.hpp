@@ -174,8 +174,8 @@ McTally run_mc(const Eval& eval, const double* sample_p, const IsWeights* weight
       const uint64_t g = g_first + c;
       sample(bp.data(), n_events, key, g, scratch, vals.data());
       const uint64_t* top = eval(vals.data());
-      const uint64_t lo = g * kGroupWords * 64, hi = lo + kGroupWords * 64;
-      if (weights == nullptr && t0 <= lo && hi <= t1) {  // the whole group is in range
+      const uint64_t lo = g * kGroupWords * 64;  // the group's first trial
+      if (weights == nullptr && t0 <= lo && t1 - lo >= kGroupWords * 64) {  // all in range
         uint64_t ones = 0;
         for (int j = 0; j < kGroupWords; ++j) ones += static_cast<uint64_t>(count_ones(top[j]));
         tally.failures += ones;
