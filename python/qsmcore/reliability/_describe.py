@@ -70,22 +70,19 @@ def from_dict(description: Mapping[str, Any]) -> Node:
     if not isinstance(raw, Mapping) or not raw:
         raise ValueError("from_dict: 'components' must be a non-empty mapping name -> p_fail")
     nodes: dict[str, Node] = {str(n): _component(str(n), s) for n, s in raw.items()}
-    for group in description.get("common_cause", []):
-        names = _names("common_cause", group.get("components"), nodes)
-        gates = common_cause(
-            [nodes[n] for n in names],
-            group.get("beta"),
-            name=group.get("name", "ccf:" + "+".join(names)),
-        )
-        nodes.update(zip(names, gates, strict=True))
-    for group in description.get("shared_shock", []):
-        names = _names("shared_shock", group.get("components"), nodes)
-        gates = shared_shock(
-            [nodes[n] for n in names],
-            group.get("p_shock"),
-            name=group.get("name", "shock:" + "+".join(names)),
-        )
-        nodes.update(zip(names, gates, strict=True))
+    # correlated groups replace their members by the gates that model the shared cause
+    for key, model, param, prefix in (
+        ("common_cause", common_cause, "beta", "ccf:"),
+        ("shared_shock", shared_shock, "p_shock", "shock:"),
+    ):
+        for group in description.get(key, []):
+            names = _names(key, group.get("components"), nodes)
+            gates = model(
+                [nodes[n] for n in names],
+                group.get(param),
+                name=group.get("name", prefix + "+".join(names)),
+            )
+            nodes.update(zip(names, gates, strict=True))
     gates_raw = description.get("gates", {})
     if not isinstance(gates_raw, Mapping):
         raise ValueError("from_dict: 'gates' must be a mapping name -> gate")

@@ -17,13 +17,27 @@
 
 namespace qsm {
 
+// QSM_SIMD=baseline: every dispatched kernel takes its portable path.
+inline bool simd_forced_baseline() {
+  const char* env = std::getenv("QSM_SIMD");
+  return env != nullptr && std::strcmp(env, "baseline") == 0;
+}
+
 inline bool use_avx2() {
 #if QSM_X86_DISPATCH
-  static const bool enabled = [] {
-    const char* env = std::getenv("QSM_SIMD");
-    if (env != nullptr && std::strcmp(env, "baseline") == 0) return false;
-    return static_cast<bool>(__builtin_cpu_supports("avx2"));
-  }();
+  static const bool enabled =
+      !simd_forced_baseline() && static_cast<bool>(__builtin_cpu_supports("avx2"));
+  return enabled;
+#else
+  return false;
+#endif
+}
+
+// BMI2 pdep/bzhi (and POPCNT) for the reliability sampler.
+inline bool use_bmi2() {
+#if QSM_X86_DISPATCH
+  static const bool enabled =
+      !simd_forced_baseline() && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
   return enabled;
 #else
   return false;

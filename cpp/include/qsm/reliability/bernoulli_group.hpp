@@ -23,8 +23,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 
 #include "qsm/core/config.hpp"
 #include "qsm/core/cpu_dispatch.hpp"
@@ -94,8 +92,10 @@ struct DepositPortable {
 };
 
 #if QSM_X86_DISPATCH
-// The BMI2 instruction through inline assembly: a target("bmi2") function could not
-// be inlined into the generic templates above. Only called where use_bmi2() holds.
+// The BMI2 instructions through inline assembly: a target("bmi2") function could not
+// be inlined into the generic templates above. Only called where use_bmi2()
+// (cpu_dispatch.hpp) holds; QSM_SIMD=baseline takes the portable loop, which the
+// tests use to check that both give the same words.
 struct DepositBmi2 : DepositPortable {
   QSM_FORCEINLINE uint64_t operator()(uint64_t src, uint64_t mask) const {
     uint64_t r;
@@ -109,21 +109,6 @@ struct DepositBmi2 : DepositPortable {
   }
 };
 #endif
-
-// BMI2 pdep (and POPCNT) where the CPU has them (QSM_SIMD=baseline forces the portable loop,
-// which the tests use to check that both give the same words).
-inline bool use_bmi2() {
-#if QSM_X86_DISPATCH
-  static const bool enabled = [] {
-    const char* env = std::getenv("QSM_SIMD");
-    if (env != nullptr && std::strcmp(env, "baseline") == 0) return false;
-    return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
-  }();
-  return enabled;
-#else
-  return false;
-#endif
-}
 
 // Blocks (of 64 trials) per group, and the level words a group may use: about 2.1 G
 // in practice. Using more takes a trial that survives ~180 levels (probability
