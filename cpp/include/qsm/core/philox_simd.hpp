@@ -82,9 +82,9 @@ __attribute__((target("avx2"))) inline void mulhilo_avx2(__m256i a, __m256i m, _
                                                          __m256i& lo) {
   const __m256i even = _mm256_mul_epu32(a, m);
   const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
-  const __m256i low_mask = _mm256_set1_epi64x(0xFFFFFFFFll);
-  hi = _mm256_or_si256(_mm256_srli_epi64(even, 32), _mm256_andnot_si256(low_mask, odd));
-  lo = _mm256_or_si256(_mm256_and_si256(even, low_mask), _mm256_slli_epi64(odd, 32));
+  // 0xAA: odd 32-bit lanes from the second operand
+  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
 }
 
 // One Philox round on 8 counters.
