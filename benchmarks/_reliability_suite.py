@@ -5,6 +5,11 @@ Items are component-samples (trials × components): what both implementations sp
 their time drawing. Checks: each estimate within 6 standard errors of the exact answer
 (closed forms; the exact network solver for the grid). Each qsmcore row's note gives
 the exact solver's answer and time on the same structure.
+
+Where a GPU is usable, each program case gets a second table section at GPU scale
+(``GPU_SCALE`` times the trials): ``backend="cuda"`` beside the CPU on all threads, same
+seed and range, whose failure counts must be equal; the NumPy row there repeats the
+small case's measured rate (items/s is per item), so the ratio column still reads.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import math
 import numpy as np
 
 import qsmcore
+from qsmcore._backend import cuda_status
 from qsmcore.reliability import (
     failure_probability,
     monte_carlo,
@@ -33,6 +39,7 @@ NOTE = (
 
 SP_GROUPS, SP_WIDTH, SP_P = 20, 5, 0.2  # 20 parallel groups of 5 in series: 100 components
 GRID = 10
+GPU_SCALE = 64  # a GPU needs far more than 4M trials before launch costs stop dominating
 
 
 def _program(p, ops, ks, offsets, inputs, top) -> Program:
@@ -121,14 +128,40 @@ def program_rows(name: str, prog: Program, exact: float, n: int, repeat: int) ->
     same = r_all.failures == r_one.failures
     t_ex, ex = best_of(lambda: failure_probability(prog), repeat)
     exact_note = f"exact solver: P = {ex.probability:.6g} in {t_ex * 1e3:.3f} ms ({ex.method})"
-    return [
+    numpy_row = Row(case, "NumPy vectorized (PCG64)", "NumPy", items, n_np * m, t_np,
+                    _check(f_np / n_np, n_np, exact),
+                    [f"NumPy timed on {n_np:,} trials (items/s is per item)"])  # fmt: skip
+    rows = [
         Row(case, f"qsmcore monte_carlo, {threads} threads", None, items, items, t_all,
             _check(r_all.probability, n, exact), [NOTE, exact_note]),
         Row(case, "qsmcore monte_carlo, threads=1", None, items, items, t_one,
             _check(r_one.probability, n, exact) if same else "DIFFERS from all-threads result"),
-        Row(case, "NumPy vectorized (PCG64)", "NumPy", items, n_np * m, t_np,
-            _check(f_np / n_np, n_np, exact),
-            [f"NumPy timed on {n_np:,} trials (items/s is per item)"]),
+        numpy_row,
+    ]  # fmt: skip
+    if cuda_status()[0] is not None:
+        rows += gpu_rows(name, prog, exact, n * GPU_SCALE, repeat, numpy_row)
+    return rows
+
+
+def gpu_rows(
+    name: str, prog: Program, exact: float, n: int, repeat: int, numpy_row: Row
+) -> list[Row]:
+    """backend="cuda" beside the CPU's threads on ``n`` trials: equal failure counts."""
+    m = prog.n_events
+    items = n * m
+    threads = qsmcore.backends()["cpu"]["threads"]
+    case = f"{name}: {m} components ×{n:,} trials (GPU scale)"
+    t_gpu, r_gpu = best_of(lambda: monte_carlo(prog, n, seed=0, backend="cuda"), repeat)
+    t_cpu, r_cpu = best_of(lambda: monte_carlo(prog, n, seed=0), repeat)
+    same = r_gpu.failures == r_cpu.failures
+    return [
+        Row(case, "qsmcore monte_carlo, backend=cuda", None, items, items, t_gpu,
+            _check(r_gpu.probability, n, exact) if same else "DIFFERS from the CPU's count",
+            [f"{name} on the GPU: {r_gpu.failures:,} failures, CPU {r_cpu.failures:,}"]),
+        Row(case, f"qsmcore monte_carlo, {threads} threads", None, items, items, t_cpu,
+            _check(r_cpu.probability, n, exact)),
+        Row(case, numpy_row.impl, "NumPy", numpy_row.n, numpy_row.timed_n, numpy_row.seconds,
+            numpy_row.check, ["the small case's NumPy measurement, repeated"]),
     ]  # fmt: skip
 
 

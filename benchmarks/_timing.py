@@ -56,4 +56,13 @@ def machine_facts() -> dict[str, Any]:
         "xxhash": XXHASH_VERSION or "not installed",
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "gpu": _gpu_fact(),
     }
+
+
+def _gpu_fact() -> str:
+    """The usable GPUs' names, or why there is none (the CUDA rows need one)."""
+    cuda = qsmcore.backends()["cuda"]
+    if not cuda.get("available"):
+        return f"none ({cuda.get('reason', 'unknown')})"
+    return ", ".join(str(d.get("name", d)) for d in cuda.get("devices", [])) or "available"
