@@ -2,7 +2,9 @@
 # One device session, in one call: build qsmcore with its CUDA extension, run the GPU
 # tests verbosely, the reliability benchmark (with its GPU-scale rows), then the whole
 # suite. Everything is logged to $OUT/log (the device tool brings $OUT back).
-#   bash benchmarks/gpu_check.sh            # on a machine with a GPU, nvcc and the deps
+#   bash benchmarks/gpu_check.sh              # on a machine with a GPU, nvcc and the deps
+#   bash benchmarks/gpu_check.sh reliability  # only the reliability GPU tests and benchmark,
+#                                             # plus an Nsight Compute summary of its kernels
 set -uo pipefail
 OUT=${OUT:-/tmp/qsm-gpu-check}
 mkdir -p "$OUT"
@@ -17,6 +19,20 @@ step "build"
 # --no-deps: the device has no network; numpy, scipy, typer and rich are installed there.
 timeout 300 python3 -m pip install -q --no-build-isolation --no-deps -Cbuild-dir=/tmp/qsm-build . || exit 1
 python3 -c "import qsmcore, json; print(json.dumps(qsmcore.backends()['cuda'], indent=1))"
+if [ "${1:-all}" = reliability ]; then
+  step "reliability GPU tests"
+  timeout 150 python3 -m pytest -q -rs -p no:cacheprovider -n 8 tests/test_reliability_mc_cuda.py
+  step "reliability benchmark"
+  timeout 150 python3 benchmarks/compare.py reliability --repeat 3 --json "$OUT/reliability.json"
+  step "Nsight Compute: one launch of each kernel (series-parallel, 2^24 trials)"
+  timeout 120 ncu --section SpeedOfLight --section LaunchStats --section Occupancy \
+    -k regex:'sample_kernel|gates_kernel' -c 2 python3 -c "
+from benchmarks._reliability_suite import _series_parallel
+from qsmcore.reliability import monte_carlo
+print(monte_carlo(_series_parallel()[0], 1 << 24, backend='cuda').failures)"
+  step "done"
+  exit 0
+fi
 step "GPU tests"
 timeout 150 python3 -m pytest -q -rs -p no:cacheprovider -n 8 tests/test_reliability_mc_cuda.py \
   tests/test_cuda.py tests/test_queueing_sim.py tests/test_sketch_countmin.py \
@@ -24,5 +40,5 @@ timeout 150 python3 -m pytest -q -rs -p no:cacheprovider -n 8 tests/test_reliabi
 step "reliability benchmark"
 timeout 150 python3 benchmarks/compare.py reliability --repeat 3 --json "$OUT/reliability.json"
 step "whole suite"
-timeout 150 python3 -m pytest -q -p no:cacheprovider -n 8 tests 2>&1 | tail -30
+timeout 150 python3 -m pytest -q -p no:cacheprovider -n 8 tests 2>&1 | tail -15
 step "done"

@@ -1,11 +1,15 @@
-// qsmcore.reliability.monte_carlo on the GPU (naive estimator): one thread per group
-// of kGroupWords 64-trial blocks, running the same QSM_HD path as the CPU
-// (mc_program.hpp: group_failures — event words from the streams
-// DrawRng(key, group, event) through bernoulli_group, then the gates block by
-// block), so the failure count equals the CPU's for the same seed and range.
-// Each thread needs a GroupScratch and kGroupWords rows of n_events + n_gates words;
-// the threads are as many as that scratch allows in a quarter of free memory, and a
-// grid-stride loop covers the groups.
+// qsmcore.reliability.monte_carlo on the GPU (naive estimator). The groups of
+// kGroupWords 64-trial blocks are processed in chunks, each in two launches over a
+// chunk of group rows (mc_program.hpp's layout, node x's word of block j at
+// rows[x * kGroupWords + j]):
+//   1. sample: one thread per (event, group) runs sample_event_row, the CPU's scalar
+//      path for that stream, into the event's row;
+//   2. gates: one thread per (group, block) runs block_failures on its column, and
+//      each warp adds its failures once.
+// Threads of a warp sample the same event (same p), so their level loops stay in
+// step; the gate threads of a warp read adjacent words of each row. Both are grid-stride
+// loops (grid_for caps the grid). The failure
+// count equals the CPU's for the same seed and range (tests/test_reliability_mc_cuda.py).
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
@@ -18,30 +22,51 @@ namespace qsm::cuda {
 namespace {
 
 using reliability::BernoulliP;
+using reliability::kGroupWords;
 using reliability::ProgramView;
 
-__global__ void mc_kernel(ProgramView g, const BernoulliP* bp, uint64_t key, uint64_t g_first,
-                          uint64_t n_groups, uint64_t t0, uint64_t t1,
-                          reliability::GroupScratch* scratch, uint64_t* rows,
-                          unsigned long long* failures, int* overflow) {
-  const uint64_t words = static_cast<uint64_t>(g.n_events + g.n_gates) * reliability::kGroupWords;
-  const uint64_t id = static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+// Row bytes a chunk may use: large enough that a launch has work for every SM,
+// small enough to leave the device's memory to others.
+constexpr uint64_t kChunkBytes = uint64_t{1} << 30;
+
+__global__ void sample_kernel(const BernoulliP* bp, int64_t n_events, int64_t nodes, uint64_t key,
+                              uint64_t g_first, uint64_t n_groups, uint64_t* rows, int* overflow) {
+  const uint64_t n = n_groups * static_cast<uint64_t>(n_events);
   const uint64_t stride = static_cast<uint64_t>(gridDim.x) * blockDim.x;
-  uint64_t* vals = rows + id * words;  // this thread's rows, reused along the loop
-  uint64_t mine = 0;
-  for (uint64_t t = id; t < n_groups; t += stride) {
-    if (!reliability::group_failures(g, bp, key, g_first + t, t0, t1, scratch[id], vals, mine)) {
+  reliability::GroupScratch scratch;  // local memory, interleaved across the warp
+  for (uint64_t id = static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x; id < n;
+       id += stride) {
+    const uint64_t i = id / n_groups, t = id % n_groups;
+    uint64_t* row = rows + (t * static_cast<uint64_t>(nodes) + i) * kGroupWords;
+    if (!reliability::sample_event_row(bp[i], key, g_first + t, static_cast<uint32_t>(i), scratch,
+                                       row))
       atomicExch(overflow, 1);
-      return;
-    }
   }
-  if (mine) atomicAdd(failures, static_cast<unsigned long long>(mine));
+}
+
+__global__ void gates_kernel(ProgramView g, uint64_t g_first, uint64_t n_groups, uint64_t t0,
+                             uint64_t t1, uint64_t* rows, unsigned long long* failures) {
+  const uint64_t n = n_groups * kGroupWords;
+  const uint64_t stride = static_cast<uint64_t>(gridDim.x) * blockDim.x;
+  uint64_t mine = 0;
+  for (uint64_t id = static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x; id < n;
+       id += stride) {
+    const uint64_t t = id / kGroupWords, j = id % kGroupWords;
+    const uint64_t range = reliability::lane_mask((g_first + t) * kGroupWords + j, t0, t1);
+    uint64_t* col = rows + t * static_cast<uint64_t>(g.nodes()) * kGroupWords + j;
+    if (range != 0) mine += reliability::block_failures(g, col, range);
+  }
+  // Every thread of the grid gets here: one atomic per warp.
+  for (int d = 16; d > 0; d /= 2) mine += __shfl_down_sync(0xffffffffu, mine, d);
+  if ((threadIdx.x & 31) == 0 && mine != 0)
+    atomicAdd(failures, static_cast<unsigned long long>(mine));
 }
 
 }  // namespace
 
 uint64_t reliability_mc_failures(const ProgramView& host, const double* p, uint64_t key,
                                  uint64_t start, uint64_t trials) {
+  if (trials == 0) return 0;
   const auto n_events = static_cast<uint64_t>(host.n_events);
   const auto n_gates = static_cast<uint64_t>(host.n_gates);
   std::vector<BernoulliP> bp(n_events);
@@ -61,30 +86,33 @@ uint64_t reliability_mc_failures(const ProgramView& host, const double* p, uint6
   g.inputs = d_in.get();
 
   const uint64_t t1 = start + trials;
-  if (trials == 0) return 0;
-  const uint64_t g_first = (start >> 6) / reliability::kGroupWords;
-  const uint64_t n_groups = ((t1 - 1) >> 6) / reliability::kGroupWords + 1 - g_first;
-  const unsigned block = 128;
-  // Threads: one per group, at most what a quarter of free memory holds in scratch.
-  const uint64_t row_words = (n_events + n_gates) * reliability::kGroupWords;
-  const uint64_t per_thread = sizeof(reliability::GroupScratch) + row_words * sizeof(uint64_t);
+  const uint64_t g_first = (start >> 6) / kGroupWords;
+  const uint64_t n_groups = ((t1 - 1) >> 6) / kGroupWords + 1 - g_first;
+  const uint64_t group_bytes = (n_events + n_gates) * kGroupWords * sizeof(uint64_t);
   size_t free_bytes = 0, total_bytes = 0;
   detail::check(cudaMemGetInfo(&free_bytes, &total_bytes), "cudaMemGetInfo");
-  const uint64_t fit = std::max<uint64_t>(block, free_bytes / 4 / per_thread);
-  const uint64_t threads_wanted = std::min<uint64_t>(n_groups, fit);
-  const unsigned grid = detail::grid_for(threads_wanted, block);
-  const uint64_t threads = static_cast<uint64_t>(grid) * block;
-  detail::DeviceBuffer<reliability::GroupScratch> scratch(threads);
-  detail::DeviceBuffer<uint64_t> rows(threads * row_words);
+  const uint64_t budget = std::min<uint64_t>(kChunkBytes, free_bytes / 4);
+  const uint64_t chunk = std::clamp<uint64_t>(budget / group_bytes, 1, n_groups);
+  detail::DeviceBuffer<uint64_t> rows(chunk * group_bytes / sizeof(uint64_t));
   detail::DeviceBuffer<unsigned long long> failures(1);
   detail::DeviceBuffer<int> overflow(1);
   const unsigned long long zero = 0;
   const int no = 0;
   failures.upload(&zero);
   overflow.upload(&no);
-  mc_kernel<<<grid, block>>>(g, d_bp.get(), key, g_first, n_groups, start, t1, scratch.get(),
-                             rows.get(), failures.get(), overflow.get());
-  detail::check_launch("mc_kernel");
+  const unsigned block = 128;
+  for (uint64_t c = 0; c < n_groups; c += chunk) {
+    const uint64_t groups = std::min(chunk, n_groups - c);
+    if (n_events != 0) {
+      sample_kernel<<<detail::grid_for(groups * n_events, block), block>>>(
+          d_bp.get(), host.n_events, host.nodes(), key, g_first + c, groups, rows.get(),
+          overflow.get());
+      detail::check_launch("sample_kernel");
+    }
+    gates_kernel<<<detail::grid_for(groups * kGroupWords, block), block>>>(
+        g, g_first + c, groups, start, t1, rows.get(), failures.get());
+    detail::check_launch("gates_kernel");
+  }
   int overflowed = 0;
   overflow.download(&overflowed);
   if (overflowed)

@@ -1,8 +1,9 @@
 // The parts of the bit-parallel Monte Carlo kernel that run on the CPU and the GPU
 // alike (QSM_HD, no allocation): the program view, gate evaluation on 64-trial
-// words, the trial-range mask, and the failures of one group of blocks drawn with
-// scalar Philox streams — the GPU's per-thread path, which the CPU kernel's
-// SIMD-batched path must equal word for word (the tests run both on the CPU).
+// words, the trial-range mask, and a group's failures drawn with scalar Philox
+// streams — the GPU's path (one event row, one block column per thread), which the
+// CPU kernel's SIMD-batched path must equal word for word (the tests run both on the
+// CPU).
 #pragma once
 
 #include <algorithm>
@@ -26,16 +27,18 @@ struct ProgramView {
   QSM_HD int64_t nodes() const { return n_events + n_gates; }
 };
 
-// VOTE(k): lanes where at least k of the n input words have a 1: the inputs are
-// added into a bit-sliced counter whose planes are created as carries reach them
-// (no zeroing), then the count is compared with k most significant bit first.
-QSM_HD inline uint64_t vote_word(const uint64_t* vals, const int32_t* in, int32_t n, int32_t k) {
+// VOTE(k): lanes where at least k of the n input words have a 1 (node x's word is
+// vals[x * stride]): the inputs are added into a bit-sliced counter whose planes are
+// created as carries reach them (no zeroing), then the count is compared with k most
+// significant bit first.
+QSM_HD inline uint64_t vote_word(const uint64_t* vals, int64_t stride, const int32_t* in, int32_t n,
+                                 int32_t k) {
   if (k <= 0) return ~uint64_t{0};
   if (k > n) return 0;
   uint64_t count[32];  // planes [0, used) of every lane's count; n < 2^31
   int used = 0;
   for (int32_t a = 0; a < n; ++a) {
-    uint64_t carry = vals[in[a]];
+    uint64_t carry = vals[in[a] * stride];
     for (int l = 0; l < used && carry != 0; ++l) {
       const uint64_t c = count[l] & carry;
       count[l] ^= carry;
@@ -59,8 +62,9 @@ QSM_HD inline uint64_t vote_word(const uint64_t* vals, const int32_t* in, int32_
   return greater | equal;
 }
 
-// Fills the gate words vals[n_events ..] from the event words vals[0 .. n_events).
-QSM_HD inline void evaluate_gates(const ProgramView& g, uint64_t* vals) {
+// Fills the gate words of one block from its event words; node x's word is
+// vals[x * stride] (stride kGroupWords: one column of a group's rows).
+QSM_HD inline void evaluate_gates(const ProgramView& g, uint64_t* vals, int64_t stride) {
   for (int64_t j = 0; j < g.n_gates; ++j) {
     const int32_t* in = g.inputs + g.offsets[j];
     const int32_t n = g.offsets[j + 1] - g.offsets[j];
@@ -68,19 +72,19 @@ QSM_HD inline void evaluate_gates(const ProgramView& g, uint64_t* vals) {
     switch (g.op[j]) {
       case kOpAnd:
         v = ~uint64_t{0};
-        for (int32_t a = 0; a < n; ++a) v &= vals[in[a]];
+        for (int32_t a = 0; a < n; ++a) v &= vals[in[a] * stride];
         break;
       case kOpOr:
-        for (int32_t a = 0; a < n; ++a) v |= vals[in[a]];
+        for (int32_t a = 0; a < n; ++a) v |= vals[in[a] * stride];
         break;
       case kOpVote:
-        v = vote_word(vals, in, n, g.k[j]);
+        v = vote_word(vals, stride, in, n, g.k[j]);
         break;
       default:  // kOpNot
-        v = ~vals[in[0]];
+        v = ~vals[in[0] * stride];
         break;
     }
-    vals[g.n_events + j] = v;
+    vals[(g.n_events + j) * stride] = v;
   }
 }
 
@@ -93,24 +97,38 @@ QSM_HD QSM_FORCEINLINE uint64_t lane_mask(uint64_t b, uint64_t t0, uint64_t t1) 
   return upto & ~((uint64_t{1} << a) - 1);
 }
 
+// A group's rows: node x's word in block j of the group is rows[x * kGroupWords + j]
+// (the layout of program_eval.hpp). The GPU fills them in two parallel steps, each a
+// loop of the CPU's scalar path below: one thread per (group, event) samples an
+// event's row, then one thread per (group, block) evaluates the gates on a column.
+
+// Event `event`'s row of group `group`, from its stream DrawRng(key, group, event).
+// Returns false if the sampler outgrew its scratch.
+QSM_HD inline bool sample_event_row(const BernoulliP& bp, uint64_t key, uint64_t group,
+                                    uint32_t event, GroupScratch& scratch, uint64_t* row) {
+  DrawRng src(key, group, event);
+  return bernoulli_group(bp, src, scratch, DepositPortable{}, row, 1);
+}
+
+// Failed trials among `range`'s lanes of one block: the gates on column `col`
+// (rows + j for block j), then the top node's word.
+QSM_HD inline uint64_t block_failures(const ProgramView& g, uint64_t* col, uint64_t range) {
+  evaluate_gates(g, col, kGroupWords);
+  return static_cast<uint64_t>(popcount64(col[g.top * kGroupWords] & range));
+}
+
 // Failed trials of group `group` (blocks group * kGroupWords ..) inside [t0, t1):
-// event i's words from its own stream DrawRng(key, group, lane = i), one Philox
-// block at a time, then the gates block by block. vals holds kGroupWords rows of
-// n_events + n_gates words. Returns false if the sampler outgrew its scratch.
+// every event's row, then every block's column. rows holds the group's nodes() rows.
 QSM_HD inline bool group_failures(const ProgramView& g, const BernoulliP* bp, uint64_t key,
                                   uint64_t group, uint64_t t0, uint64_t t1, GroupScratch& scratch,
-                                  uint64_t* vals, uint64_t& failures) {
-  const int64_t stride = g.nodes();
-  for (int64_t i = 0; i < g.n_events; ++i) {
-    DrawRng src(key, group, static_cast<uint32_t>(i));
-    if (!bernoulli_group(bp[i], src, scratch, DepositPortable{}, vals + i, stride)) return false;
-  }
+                                  uint64_t* rows, uint64_t& failures) {
+  for (int64_t i = 0; i < g.n_events; ++i)
+    if (!sample_event_row(bp[i], key, group, static_cast<uint32_t>(i), scratch,
+                          rows + i * kGroupWords))
+      return false;
   for (int j = 0; j < kGroupWords; ++j) {
     const uint64_t range = lane_mask(group * kGroupWords + static_cast<uint64_t>(j), t0, t1);
-    if (range == 0) continue;
-    uint64_t* v = vals + j * stride;
-    evaluate_gates(g, v);
-    failures += static_cast<uint64_t>(popcount64(v[g.top] & range));
+    if (range != 0) failures += block_failures(g, rows + j, range);
   }
   return true;
 }
