@@ -25,7 +25,7 @@ if [ "${1:-all}" = reliability ]; then
   step "reliability benchmark"
   timeout 150 python3 benchmarks/compare.py reliability --repeat 3 --json "$OUT/reliability.json"
   step "Nsight Compute: one launch of each kernel (series-parallel, 2^24 trials)"
-  timeout 120 ncu --section SpeedOfLight --section LaunchStats --section Occupancy \
+  timeout 120 ncu --section SpeedOfLight --section WarpStateStats --section InstructionStats \
     -k regex:'sample_kernel|gates_kernel' -c 2 python3 -c "
 from benchmarks._reliability_suite import _series_parallel
 from qsmcore.reliability import monte_carlo

@@ -2,8 +2,9 @@
 // kGroupWords 64-trial blocks are processed in chunks, each in two launches over a
 // chunk of group rows (mc_program.hpp's layout, node x's word of block j at
 // rows[x * kGroupWords + j]):
-//   1. sample: one thread per (event, group) runs sample_event_row, the CPU's scalar
-//      path for that stream, into the event's row;
+//   1. sample: one thread per (event, group) runs sample_event_row's steps (the CPU's
+//      scalar path for that stream: group_levels_down, then group_levels_up) into the
+//      event's row;
 //   2. gates: one thread per (group, block) runs block_failures on its column, and
 //      each warp adds its failures once.
 // Threads of a warp sample the same event (same p), so their level loops stay in
@@ -29,18 +30,36 @@ using reliability::ProgramView;
 // small enough to leave the device's memory to others.
 constexpr uint64_t kChunkBytes = uint64_t{1} << 30;
 
+// The loop runs the same number of times on every lane of a warp (it steps by warps),
+// so every lane reaches the __syncwarp between a row's way down and its way up: the
+// lanes' descents end at different levels, and without it each subset of lanes would
+// run the whole way up on its own (measured: 4 of 32 lanes active on average).
 __global__ void sample_kernel(const BernoulliP* bp, int64_t n_events, int64_t nodes, uint64_t key,
                               uint64_t g_first, uint64_t n_groups, uint64_t* rows, int* overflow) {
   const uint64_t n = n_groups * static_cast<uint64_t>(n_events);
-  const uint64_t stride = static_cast<uint64_t>(gridDim.x) * blockDim.x;
+  const uint64_t stride = static_cast<uint64_t>(gridDim.x) * blockDim.x;  // a multiple of 32
+  const unsigned lane = threadIdx.x & 31;
   reliability::GroupScratch scratch;  // local memory, interleaved across the warp
-  for (uint64_t id = static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x; id < n;
-       id += stride) {
-    const uint64_t i = id / n_groups, t = id % n_groups;
+  for (uint64_t warp = static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x - lane;
+       warp < n; warp += stride) {
+    const uint64_t id = warp + lane;
+    const uint64_t i = id < n ? id / n_groups : 0, t = id < n ? id % n_groups : 0;
+    const BernoulliP p = bp[i];
+    const bool random = id < n && p.kind == 2;
+    bool fits = true;
+    if (random) {
+      DrawRng src(key, g_first + t, static_cast<uint32_t>(i));
+      fits = reliability::group_levels_down(p, src, scratch);
+    }
+    __syncwarp();
     uint64_t* row = rows + (t * static_cast<uint64_t>(nodes) + i) * kGroupWords;
-    if (!reliability::sample_event_row(bp[i], key, g_first + t, static_cast<uint32_t>(i), scratch,
-                                       row))
+    if (!fits) {
       atomicExch(overflow, 1);
+    } else if (random) {
+      reliability::group_levels_up(scratch, reliability::DepositPortable{}, row, 1);
+    } else if (id < n) {
+      reliability::constant_group(p, row, 1);
+    }
   }
 }
 

@@ -65,14 +65,34 @@ QSM_HD QSM_FORCEINLINE int popcount64(uint64_t x) {
 #endif
 }
 
+// pdep on 32 bits without the instruction, at a fixed cost (no data-dependent loop, so
+// GPU threads of a warp stay in step): the "expand" of Hacker's Delight (7-5). Step i
+// moves the bits that must travel 2^i places further left, the moves decided by
+// parallel suffix parities of the mask's holes.
+QSM_HD QSM_FORCEINLINE uint32_t deposit32(uint32_t x, uint32_t m) {
+  const uint32_t m0 = m;
+  uint32_t mk = ~m << 1, mv[5];
+  for (int i = 0; i < 5; ++i) {
+    uint32_t mp = mk ^ (mk << 1);  // parity of the holes at or below each bit
+    mp ^= mp << 2;
+    mp ^= mp << 4;
+    mp ^= mp << 8;
+    mp ^= mp << 16;
+    mv[i] = mp & m;                         // mask bits that move 2^i further
+    m = (m ^ mv[i]) | (mv[i] >> (1 << i));  // ... seen from the source side
+    mk &= ~mp;
+  }
+  for (int i = 4; i >= 0; --i) x = (x & ~mv[i]) | ((x << (1 << i)) & mv[i]);
+  return x & m0;
+}
+
 // Portable pdep: the low bits of src onto the set bits of mask, lowest first.
 QSM_HD QSM_FORCEINLINE uint64_t deposit_portable(uint64_t src, uint64_t mask) {
-  uint64_t r = 0;
-  for (uint64_t m = mask; m != 0; m &= m - 1) {
-    if (src & 1) r |= m & (~m + 1);
-    src >>= 1;
-  }
-  return r;
+  const auto lo = static_cast<uint32_t>(mask), hi = static_cast<uint32_t>(mask >> 32);
+  const int n_lo = popcount64(lo);
+  const uint64_t rest = src >> n_lo;  // n_lo <= 32
+  return deposit32(static_cast<uint32_t>(src), lo) |
+         (uint64_t{deposit32(static_cast<uint32_t>(rest), hi)} << 32);
 }
 
 // The bit operations of the sampler's way up: deposit (pdep) and reading n bits at a
@@ -133,21 +153,14 @@ QSM_HD QSM_FORCEINLINE uint64_t bits_at(const uint64_t* s, uint64_t off, int n, 
 struct GroupScratch {
   uint64_t und[kGroupLevelWords], fail[kGroupLevelWords], out[kGroupLevelWords + 1];
   int32_t start[kGroupLevelWords + 1];  // level L's words: [start[L - 1], start[L])
+  int32_t levels = 0;                   // levels the descent used (their words: [0, top))
 };
 
-// The kGroupWords words of one event: out[j * stride] for block j of the group. The
-// random words come from src.next_u64() in the order of the header comment. Returns
-// false, with out untouched, only if the levels outgrow the scratch.
-template <class Source, class Deposit>
-QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, GroupScratch& s,
-                                            Deposit deposit, uint64_t* out, int64_t stride) {
-  if (p.kind != 2) {  // p = 0 or 1: no randomness spent
-    const uint64_t w = p.kind == 1 ? ~uint64_t{0} : 0;
-    for (int j = 0; j < kGroupWords; ++j) out[j * stride] = w;
-    return true;
-  }
-  // Down: level L compares its trials with p_L.
-  int levels = 0;
+// The way down for 0 < p < 1 (p.kind == 2): level L compares its trials with p_L,
+// reading the random words from src.next_u64() in the order of the header comment.
+// Returns false only if the levels outgrow the scratch.
+template <class Source>
+QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, GroupScratch& s) {
   int32_t top = 0, words = kGroupWords;
   uint64_t last_lanes = ~uint64_t{0};  // lanes of the level's last word that are trials
   s.start[0] = 0;
@@ -168,17 +181,25 @@ QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, Gr
     }
     top += words;
     s.start[level] = top;
-    levels = level;
-    if (trials_below == 0 || level >= p.last) break;  // beyond p's last one-bit: working
+    s.levels = level;
+    if (trials_below == 0 || level >= p.last) return true;  // beyond p's last one-bit: working
     words = static_cast<int32_t>((trials_below + 63) >> 6);
     last_lanes = (trials_below & 63) ? (uint64_t{1} << (trials_below & 63)) - 1 : ~uint64_t{0};
   }
-  // Up: the deepest level's undecided lanes work; each level above takes the outcomes
-  // of the one below, in order, onto its undecided lanes. Level 1 writes to out.
+}
+
+// The way up, after group_levels_down: the deepest level's undecided lanes work; each
+// level above takes the outcomes of the one below, in order, onto its undecided lanes
+// (deposit). Level 1 writes the event's words: out[j * stride] for block j.
+template <class Deposit>
+QSM_HD QSM_FORCEINLINE void group_levels_up(GroupScratch& s, Deposit deposit, uint64_t* out,
+                                            int64_t stride) {
+  const int levels = s.levels;
+  const int32_t top = s.start[levels];
   s.out[top] = 0;  // read (and masked off) by bits_at past the deepest level's end
   if (levels == 1) {
     for (int j = 0; j < kGroupWords; ++j) out[j * stride] = s.fail[j];
-    return true;
+    return;
   }
   for (int32_t k = s.start[levels - 1]; k < top; ++k) s.out[k] = s.fail[k];
   for (int level = levels - 1; level >= 1; --level) {
@@ -196,6 +217,25 @@ QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, Gr
       }
     }
   }
+}
+
+// The kGroupWords words of one event, p = 0 or 1 (p.kind != 2): no randomness spent.
+QSM_HD QSM_FORCEINLINE void constant_group(const BernoulliP& p, uint64_t* out, int64_t stride) {
+  const uint64_t w = p.kind == 1 ? ~uint64_t{0} : 0;
+  for (int j = 0; j < kGroupWords; ++j) out[j * stride] = w;
+}
+
+// The kGroupWords words of one event: out[j * stride] for block j of the group. Returns
+// false, with out untouched, only if the levels outgrow the scratch.
+template <class Source, class Deposit>
+QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, GroupScratch& s,
+                                            Deposit deposit, uint64_t* out, int64_t stride) {
+  if (p.kind != 2) {
+    constant_group(p, out, stride);
+    return true;
+  }
+  if (!group_levels_down(p, src, s)) return false;
+  group_levels_up(s, deposit, out, stride);
   return true;
 }
 
