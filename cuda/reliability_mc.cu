@@ -48,15 +48,16 @@ __global__ void sample_kernel(const BernoulliP* bp, int64_t n_events, int64_t no
     const bool random = id < n && p.kind == 2;
     bool fits = true;
     if (random) {
-      DrawRng src(key, g_first + t, static_cast<uint32_t>(i));
+      reliability::PairedDrawRng src(key, g_first + t, static_cast<uint32_t>(i));
       fits = reliability::group_levels_down(p, src, scratch);
     }
     __syncwarp();
+    const int deepest = __reduce_max_sync(0xffffffffu, random && fits ? scratch.levels : 0);
     uint64_t* row = rows + (t * static_cast<uint64_t>(nodes) + i) * kGroupWords;
     if (!fits) {
       atomicExch(overflow, 1);
     } else if (random) {
-      reliability::group_levels_up(scratch, reliability::DepositPortable{}, row, 1);
+      reliability::group_levels_up(scratch, reliability::DepositPortable{}, row, 1, deepest - 1);
     } else if (id < n) {
       reliability::constant_group(p, row, 1);
     }

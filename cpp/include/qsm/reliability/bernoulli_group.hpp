@@ -157,7 +157,8 @@ struct GroupScratch {
 };
 
 // The way down for 0 < p < 1 (p.kind == 2): level L compares its trials with p_L,
-// reading the random words from src.next_u64() in the order of the header comment.
+// reading the random words from src (next_pair: the next two, next_u64: the next one)
+// in the order of the header comment.
 // Returns false only if the levels outgrow the scratch.
 template <class Source>
 QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, GroupScratch& s) {
@@ -168,8 +169,7 @@ QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, 
     if (top + words > kGroupLevelWords) return false;
     const uint64_t pm = p_bit_word(p, level);
     uint64_t trials_below = 0;
-    for (int32_t k = 0; k < words; ++k) {
-      const uint64_t r = src.next_u64();
+    const auto compare = [&](int32_t k, uint64_t r) {
       uint64_t und = ~(r ^ pm), fail = ~r & pm;
       if (k == words - 1) {  // only the last word has lanes that are not trials
         und &= last_lanes;
@@ -178,7 +178,17 @@ QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, 
       s.fail[top + k] = fail;
       s.und[top + k] = und;
       trials_below += static_cast<uint64_t>(popcount64(und));
+    };
+    // Two words at a time: a GPU source computes one Philox block per pair, in step
+    // across the threads of a warp whatever their stream positions (mc_program.hpp).
+    int32_t k = 0;
+    for (; k + 1 < words; k += 2) {
+      uint64_t r0, r1;
+      src.next_pair(r0, r1);
+      compare(k, r0);
+      compare(k + 1, r1);
     }
+    if (k < words) compare(k, src.next_u64());
     top += words;
     s.start[level] = top;
     s.levels = level;
@@ -190,10 +200,13 @@ QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, 
 
 // The way up, after group_levels_down: the deepest level's undecided lanes work; each
 // level above takes the outcomes of the one below, in order, onto its undecided lanes
-// (deposit). Level 1 writes the event's words: out[j * stride] for block j.
+// (deposit). Level 1 writes the event's words: out[j * stride] for block j. The loop
+// over levels starts at `from` (at least s.levels - 1) and skips the levels this
+// descent did not reach: GPU threads of a warp pass `from` = the warp's deepest, so
+// at each step all of them work on the same level, of about the same size.
 template <class Deposit>
 QSM_HD QSM_FORCEINLINE void group_levels_up(GroupScratch& s, Deposit deposit, uint64_t* out,
-                                            int64_t stride) {
+                                            int64_t stride, int from) {
   const int levels = s.levels;
   const int32_t top = s.start[levels];
   s.out[top] = 0;  // read (and masked off) by bits_at past the deepest level's end
@@ -202,7 +215,8 @@ QSM_HD QSM_FORCEINLINE void group_levels_up(GroupScratch& s, Deposit deposit, ui
     return;
   }
   for (int32_t k = s.start[levels - 1]; k < top; ++k) s.out[k] = s.fail[k];
-  for (int level = levels - 1; level >= 1; --level) {
+  for (int level = from; level >= 1; --level) {
+    if (level >= levels) continue;
     const uint64_t* below = s.out + s.start[level];
     uint64_t off = 0;
     for (int32_t k = s.start[level - 1]; k < s.start[level]; ++k) {
@@ -235,7 +249,7 @@ QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, Gr
     return true;
   }
   if (!group_levels_down(p, src, s)) return false;
-  group_levels_up(s, deposit, out, stride);
+  group_levels_up(s, deposit, out, stride, s.levels - 1);
   return true;
 }
 

@@ -53,6 +53,10 @@ class BatchedStream {
     if (pos_ == end_) refill();
     return buf_[pos_++];
   }
+  QSM_FORCEINLINE void next_pair(uint64_t& a, uint64_t& b) {
+    a = next_u64();
+    b = next_u64();
+  }
 
  private:
   void refill() {

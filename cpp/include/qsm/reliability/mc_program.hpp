@@ -102,11 +102,57 @@ QSM_HD QSM_FORCEINLINE uint64_t lane_mask(uint64_t b, uint64_t t0, uint64_t t1) 
 // loop of the CPU's scalar path below: one thread per (group, event) samples an
 // event's row, then one thread per (group, block) evaluates the gates on a column.
 
+// The words of DrawRng(key, index, lane), in the same order, for the GPU: next_pair
+// computes exactly one Philox block whatever the position's parity (a word left over
+// from the previous block comes first), so threads of a warp at different positions
+// of their streams run their Philox rounds together; and nothing is indexed by a
+// runtime value, so the state stays in registers.
+class PairedDrawRng {
+ public:
+  QSM_HD PairedDrawRng(uint64_t key, uint64_t index, uint32_t lane)
+      : key_(philox_key(key)),
+        lane_(lane),
+        index_lo_(static_cast<uint32_t>(index)),
+        index_hi_(static_cast<uint32_t>(index >> 32)) {}
+
+  QSM_HD QSM_FORCEINLINE void next_pair(uint64_t& a, uint64_t& b) {
+    uint64_t lo, hi;
+    block(lo, hi);
+    a = has_spare_ ? spare_ : lo;
+    b = has_spare_ ? lo : hi;
+    spare_ = hi;  // still one left over exactly when there was one before
+  }
+
+  QSM_HD QSM_FORCEINLINE uint64_t next_u64() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    uint64_t lo;
+    block(lo, spare_);
+    has_spare_ = true;
+    return lo;
+  }
+
+ private:
+  QSM_HD QSM_FORCEINLINE void block(uint64_t& lo, uint64_t& hi) {
+    const U32x4 b = philox4x32<10>(U32x4{{block_no_++, lane_, index_lo_, index_hi_}}, key_);
+    lo = static_cast<uint64_t>(b.v[0]) | (static_cast<uint64_t>(b.v[1]) << 32);
+    hi = static_cast<uint64_t>(b.v[2]) | (static_cast<uint64_t>(b.v[3]) << 32);
+  }
+
+  PhiloxKey key_;
+  uint32_t lane_, index_lo_, index_hi_;
+  uint32_t block_no_ = 0;
+  uint64_t spare_ = 0;
+  bool has_spare_ = false;
+};
+
 // Event `event`'s row of group `group`, from its stream DrawRng(key, group, event).
 // Returns false if the sampler outgrew its scratch.
 QSM_HD inline bool sample_event_row(const BernoulliP& bp, uint64_t key, uint64_t group,
                                     uint32_t event, GroupScratch& scratch, uint64_t* row) {
-  DrawRng src(key, group, event);
+  PairedDrawRng src(key, group, event);
   return bernoulli_group(bp, src, scratch, DepositPortable{}, row, 1);
 }
 
