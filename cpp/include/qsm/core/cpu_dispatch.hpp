@@ -33,11 +33,11 @@ inline bool use_avx2() {
 #endif
 }
 
-// BMI2 pdep/bzhi (and POPCNT) for the reliability sampler.
+// BMI2 pdep, BMI1 andn and POPCNT for the reliability sampler.
 inline bool use_bmi2() {
 #if QSM_X86_DISPATCH
-  static const bool enabled =
-      !simd_forced_baseline() && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+  static const bool enabled = !simd_forced_baseline() && __builtin_cpu_supports("bmi") &&
+                              __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
   return enabled;
 #else
   return false;

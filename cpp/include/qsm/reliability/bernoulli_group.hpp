@@ -18,11 +18,13 @@
 // per trial (2.1 G random words per group, whatever p), and no step waits on the
 // previous word: each level is a pass over independent words. The random words are
 // w0, w1, ... of the stream, consumed in level order; unused bits of a level's last
-// word (the lanes past its N trials) are masked off, not carried over.
+// word (the lanes past its N trials) are masked off, not carried over. Only the
+// undecided lanes are stored: a decided lane failed exactly where p_L is 1.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "qsm/core/config.hpp"
 #include "qsm/core/cpu_dispatch.hpp"
@@ -95,26 +97,27 @@ QSM_HD QSM_FORCEINLINE uint64_t deposit_portable(uint64_t src, uint64_t mask) {
          (uint64_t{deposit32(static_cast<uint32_t>(rest), hi)} << 32);
 }
 
-// The bit operations of the sampler's way up: deposit (pdep) and reading n bits at a
-// bit offset; portable here, pdep and bzhi in DepositBmi2.
+// The bit operations of the sampler's way up: deposit (pdep), and a read of the n
+// bits of a bit string (LSB first, word by word) that start at bit `off`. pdep uses
+// only the low popcount(mask) bits of its source, so bits() leaves the bits above the
+// n it is asked for unspecified. Portable here (also the GPU's), pdep and an
+// unaligned load in DepositBmi2.
 struct DepositPortable {
   QSM_HD QSM_FORCEINLINE uint64_t operator()(uint64_t src, uint64_t mask) const {
     return deposit_portable(src, mask);
   }
-  // Bits b .. b + 63 of the 128-bit value hi:lo (0 <= b < 64).
-  QSM_HD QSM_FORCEINLINE uint64_t funnel(uint64_t lo, uint64_t hi, unsigned b) const {
-    return (lo >> b) | ((hi << 1) << (63 - b));  // b = 0: no high part
-  }
-  // The low n bits of v (0 <= n <= 64).
-  QSM_HD QSM_FORCEINLINE uint64_t low_bits(uint64_t v, int n) const {
-    return n >= 64 ? v : v & ((uint64_t{1} << n) - 1);
+  // Bits off .. off + 63 of s (s[off / 64 + 1] must be readable): a funnel shift.
+  QSM_HD QSM_FORCEINLINE uint64_t bits(const uint64_t* s, uint64_t off, int /*n*/) const {
+    const uint64_t w = off >> 6;
+    const unsigned b = static_cast<unsigned>(off & 63);
+    return (s[w] >> b) | ((s[w + 1] << 1) << (63 - b));  // b = 0: no high part
   }
 };
 
 #if QSM_X86_DISPATCH
 // The BMI2 instructions through inline assembly: a target("bmi2") function could not
 // be inlined into the generic templates above. Only called where use_bmi2()
-// (cpu_dispatch.hpp) holds; QSM_SIMD=baseline takes the portable loop, which the
+// (cpu_dispatch.hpp) holds; QSM_SIMD=baseline takes the portable code, which the
 // tests use to check that both give the same words.
 struct DepositBmi2 : DepositPortable {
   QSM_FORCEINLINE uint64_t operator()(uint64_t src, uint64_t mask) const {
@@ -122,10 +125,15 @@ struct DepositBmi2 : DepositPortable {
     asm("pdepq %2, %1, %0" : "=r"(r) : "r"(src), "rm"(mask));
     return r;
   }
-  QSM_FORCEINLINE uint64_t low_bits(uint64_t v, int n) const {
-    uint64_t r;  // bzhi keeps v whole for n >= 64
-    asm("bzhiq %2, %1, %0" : "=r"(r) : "rm"(v), "r"(static_cast<uint64_t>(n)));
-    return r;
+  // An unaligned 8-byte load from byte off / 8 (x86 is little-endian) holds bits
+  // off .. off + 56 at least after the shift; n > 57 (probability ~1e-10 per word)
+  // takes the funnel shift.
+  QSM_FORCEINLINE uint64_t bits(const uint64_t* s, uint64_t off, int n) const {
+    if (n > 57) [[unlikely]]
+      return DepositPortable::bits(s, off, n);
+    uint64_t v;
+    std::memcpy(&v, reinterpret_cast<const unsigned char*>(s) + (off >> 3), sizeof v);
+    return v >> (off & 7);
   }
 };
 #endif
@@ -141,24 +149,19 @@ QSM_HD QSM_FORCEINLINE uint64_t p_bit_word(const BernoulliP& p, int j) {
   return (j >= p.first && j <= p.last) ? uint64_t{0} - ((p.odd >> (p.last - j)) & 1) : 0;
 }
 
-// The low n bits (n <= 64) of bit string s from bit `off` on (s read LSB first, word
-// by word; s[off / 64 + 1] must be readable even when no bit of it is needed).
-template <class Ops>
-QSM_HD QSM_FORCEINLINE uint64_t bits_at(const uint64_t* s, uint64_t off, int n, Ops ops) {
-  const uint64_t w = off >> 6;
-  return ops.low_bits(ops.funnel(s[w], s[w + 1], static_cast<unsigned>(off & 63)), n);
-}
-
-// Level words of one group: undecided and failed lanes, then the outcomes.
+// Level words of one group: the undecided lanes of each level word, then the
+// outcomes. A word's decided lanes need no storage: they failed exactly where the
+// level's p-bit is 1.
 struct GroupScratch {
-  uint64_t und[kGroupLevelWords], fail[kGroupLevelWords], out[kGroupLevelWords + 1];
+  uint64_t und[kGroupLevelWords], out[kGroupLevelWords + 1];
   int32_t start[kGroupLevelWords + 1];  // level L's words: [start[L - 1], start[L])
   int32_t levels = 0;                   // levels the descent used (their words: [0, top))
 };
 
 // The way down for 0 < p < 1 (p.kind == 2): level L compares its trials with p_L,
-// reading the random words from src (next_pair: the next two, next_u64: the next one)
-// in the order of the header comment.
+// reading the random words from src in the order of the header comment: src.take(n)
+// (the next n as a contiguous run) where the source has it, else next_pair (the next
+// two) and next_u64 (the next one).
 // Returns false only if the levels outgrow the scratch.
 template <class Source>
 QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, GroupScratch& s) {
@@ -167,28 +170,37 @@ QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, 
   s.start[0] = 0;
   for (int level = 1;; ++level) {
     if (top + words > kGroupLevelWords) return false;
-    const uint64_t pm = p_bit_word(p, level);
+    const uint64_t flip = ~p_bit_word(p, level);  // undecided: r's bit equals p_L
+    uint64_t* und = s.und + top;
     uint64_t trials_below = 0;
-    const auto compare = [&](int32_t k, uint64_t r) {
-      uint64_t und = ~(r ^ pm), fail = ~r & pm;
-      if (k == words - 1) {  // only the last word has lanes that are not trials
-        und &= last_lanes;
-        fail &= last_lanes;
+    if constexpr (requires { src.take(words); }) {  // the CPU's buffered stream
+      const uint64_t* r = src.take(words);
+      for (int32_t k = 0; k < words; ++k) {
+        const uint64_t u = r[k] ^ flip;
+        und[k] = u;
+        trials_below += static_cast<uint64_t>(popcount64(u));
       }
-      s.fail[top + k] = fail;
-      s.und[top + k] = und;
-      trials_below += static_cast<uint64_t>(popcount64(und));
-    };
-    // Two words at a time: a GPU source computes one Philox block per pair, in step
-    // across the threads of a warp whatever their stream positions (mc_program.hpp).
-    int32_t k = 0;
-    for (; k + 1 < words; k += 2) {
-      uint64_t r0, r1;
-      src.next_pair(r0, r1);
-      compare(k, r0);
-      compare(k + 1, r1);
+    } else {
+      // Two words at a time: a GPU source computes one Philox block per pair, in step
+      // across the threads of a warp whatever their stream positions (mc_program.hpp).
+      int32_t k = 0;
+      for (; k + 1 < words; k += 2) {
+        uint64_t r0, r1;
+        src.next_pair(r0, r1);
+        const uint64_t u0 = r0 ^ flip, u1 = r1 ^ flip;
+        und[k] = u0;
+        und[k + 1] = u1;
+        trials_below += static_cast<uint64_t>(popcount64(u0) + popcount64(u1));
+      }
+      if (k < words) {
+        const uint64_t u = src.next_u64() ^ flip;
+        und[k] = u;
+        trials_below += static_cast<uint64_t>(popcount64(u));
+      }
     }
-    if (k < words) compare(k, src.next_u64());
+    // The lanes of the last word past the level's trials are not trials.
+    trials_below -= static_cast<uint64_t>(popcount64(und[words - 1] & ~last_lanes));
+    und[words - 1] &= last_lanes;
     top += words;
     s.start[level] = top;
     s.levels = level;
@@ -198,37 +210,42 @@ QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, 
   }
 }
 
-// The way up, after group_levels_down: the deepest level's undecided lanes work; each
-// level above takes the outcomes of the one below, in order, onto its undecided lanes
-// (deposit). Level 1 writes the event's words: out[j * stride] for block j. The loop
-// over levels starts at `from` (at least s.levels - 1) and skips the levels this
-// descent did not reach: GPU threads of a warp pass `from` = the warp's deepest, so
-// at each step all of them work on the same level, of about the same size.
+// The way up, after group_levels_down: each word's decided lanes failed where the
+// level's p-bit is 1; its undecided lanes take the outcomes of the level below, in
+// order (deposit), and the deepest level's undecided lanes work. Level 1 writes the
+// event's words: out[j * stride] for block j. (Lanes of a level's last word past its
+// trials get unspecified outcomes: the level above reads exactly as many outcomes as
+// the level has trials.) The loop over levels starts at `from` (at least
+// s.levels - 1) and skips the levels this descent did not reach: GPU threads of a warp
+// pass `from` = the warp's deepest, so at each step all of them work on the same
+// level, of about the same size.
 template <class Deposit>
-QSM_HD QSM_FORCEINLINE void group_levels_up(GroupScratch& s, Deposit deposit, uint64_t* out,
-                                            int64_t stride, int from) {
+QSM_HD QSM_FORCEINLINE void group_levels_up(const BernoulliP& p, GroupScratch& s, Deposit deposit,
+                                            uint64_t* out, int64_t stride, int from) {
   const int levels = s.levels;
   const int32_t top = s.start[levels];
-  s.out[top] = 0;  // read (and masked off) by bits_at past the deepest level's end
+  const uint64_t deepest_fail = p_bit_word(p, levels);
   if (levels == 1) {
-    for (int j = 0; j < kGroupWords; ++j) out[j * stride] = s.fail[j];
+    for (int j = 0; j < kGroupWords; ++j) out[j * stride] = deepest_fail & ~s.und[j];
     return;
   }
-  for (int32_t k = s.start[levels - 1]; k < top; ++k) s.out[k] = s.fail[k];
+  for (int32_t k = s.start[levels - 1]; k < top; ++k) s.out[k] = deepest_fail & ~s.und[k];
+  s.out[top] = 0;  // read (and ignored) by bits() past the deepest level's end
   for (int level = from; level >= 1; --level) {
     if (level >= levels) continue;
+    const uint64_t fail = p_bit_word(p, level);
     const uint64_t* below = s.out + s.start[level];
+    const int32_t first = s.start[level - 1], end = s.start[level];
+    // Level 1 writes the event's words, the others their outcomes for the level above.
+    uint64_t* dst = level == 1 ? out : s.out + first;
+    const int64_t step = level == 1 ? stride : 1;
     uint64_t off = 0;
-    for (int32_t k = s.start[level - 1]; k < s.start[level]; ++k) {
+    for (int32_t k = first; k < end; ++k) {
       const uint64_t und = s.und[k];
       const int n = popcount64(und);
-      const uint64_t w = s.fail[k] | deposit(bits_at(below, off, n, deposit), und);
+      *dst = (fail & ~und) | deposit(deposit.bits(below, off, n), und);
+      dst += step;
       off += static_cast<uint64_t>(n);
-      if (level == 1) {
-        out[k * stride] = w;
-      } else {
-        s.out[k] = w;
-      }
     }
   }
 }
@@ -249,7 +266,7 @@ QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, Gr
     return true;
   }
   if (!group_levels_down(p, src, s)) return false;
-  group_levels_up(s, deposit, out, stride, s.levels - 1);
+  group_levels_up(p, s, deposit, out, stride, s.levels - 1);
   return true;
 }
 

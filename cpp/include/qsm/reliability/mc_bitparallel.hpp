@@ -43,35 +43,45 @@ inline constexpr uint64_t kChunkGroups = 8;
 
 // The 64-bit words w0, w1, ... of DrawRng(key, index, lane) from the SIMD Philox
 // generator: 16 blocks (32 words) at a time while a group surely needs them (it
-// uses ~136), then 8 at a time, so little is computed and thrown away.
+// uses ~136), then 8 at a time, so little is computed and thrown away. take(n) hands
+// out the next n words as one contiguous run, so the sampler's level loops read
+// them straight from the buffer.
 class BatchedStream {
  public:
+  static constexpr int kMaxTake = kGroupWords;  // a level has at most kGroupWords words
+
   BatchedStream(uint64_t key, uint32_t lane, uint64_t index)
       : key_(key), index_(index), lane_(lane) {}
 
-  QSM_FORCEINLINE uint64_t next_u64() {
-    if (pos_ == end_) refill();
-    return buf_[pos_++];
-  }
-  QSM_FORCEINLINE void next_pair(uint64_t& a, uint64_t& b) {
-    a = next_u64();
-    b = next_u64();
+  QSM_FORCEINLINE const uint64_t* take(int n) {
+    if (end_ - pos_ < n) refill(n);
+    const uint64_t* run = buf_ + pos_;
+    pos_ += n;
+    return run;
   }
 
+  QSM_FORCEINLINE uint64_t next_u64() { return *take(1); }
+
  private:
-  void refill() {
+  // Keeps the unread words, then appends Philox batches until n words are there.
+  void refill(int n) {
     static const PhiloxWordsFn wide = philox_words_fn<2>(), narrow = philox_words_fn<1>();
-    const bool many = c0_ < 64;  // words 0 .. 127
-    (many ? wide : narrow)(key_, lane_, index_, c0_, buf_);
-    c0_ += many ? 16 : 8;
-    end_ = many ? 32 : 16;
+    const int left = end_ - pos_;
+    for (int i = 0; i < left; ++i) buf_[i] = buf_[pos_ + i];
     pos_ = 0;
+    end_ = left;
+    while (end_ < n) {
+      const bool many = c0_ < 64;  // words 0 .. 127
+      (many ? wide : narrow)(key_, lane_, index_, c0_, buf_ + end_);
+      c0_ += many ? 16 : 8;
+      end_ += many ? 32 : 16;
+    }
   }
 
   uint64_t key_, index_;
   uint32_t lane_, c0_ = 0;
   int pos_ = 0, end_ = 0;
-  uint64_t buf_[32];
+  uint64_t buf_[kMaxTake + 32];  // < n unread words, then at most one batch too many
 };
 
 [[noreturn]] inline void group_scratch_exceeded() {
@@ -100,13 +110,14 @@ inline void sample_group_portable(const BernoulliP* bp, int64_t n_events, uint64
 }
 
 #if QSM_X86_DISPATCH
-// Compiled for POPCNT too: the baseline ISA turns __builtin_popcountll into a
-// library call, which cost more than the rest of the sampler.
-__attribute__((target("popcnt,bmi2"))) inline void sample_group_bmi2(const BernoulliP* bp,
-                                                                     int64_t n_events, uint64_t key,
-                                                                     uint64_t g,
-                                                                     GroupScratch& scratch,
-                                                                     uint64_t* vals) {
+// Compiled for POPCNT and BMI1 (andn) too: the baseline ISA turns
+// __builtin_popcountll into a library call, which cost more than the rest of the
+// sampler.
+__attribute__((target("popcnt,bmi,bmi2"))) inline void sample_group_bmi2(const BernoulliP* bp,
+                                                                         int64_t n_events,
+                                                                         uint64_t key, uint64_t g,
+                                                                         GroupScratch& scratch,
+                                                                         uint64_t* vals) {
   sample_group_impl(bp, n_events, key, g, scratch, vals, DepositBmi2{});
 }
 #endif
