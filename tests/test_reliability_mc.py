@@ -210,9 +210,10 @@ def test_random_programs_evaluate_like_numpy(data):
 
 
 def test_wide_vote_uses_a_multi_bit_counter():
-    # 40 inputs: the bit-sliced counter needs 6 bits; every threshold against NumPy
+    # 40 inputs: the bit-sliced counter needs 6 bits (k = 2 .. 4 take the running
+    # "at least i" rows instead); every threshold against NumPy
     p = np.linspace(0.05, 0.95, 40)
-    for k in (1, 2, 17, 20, 33, 40):
+    for k in (1, 2, 3, 4, 5, 17, 20, 33, 40):
         prog = program(p, [(VOTE, list(range(40)), k)])
         events, top = kernel_words(prog, philox_key(11), 0, 4)
         states = unpack(events).transpose(0, 2, 1)
@@ -220,7 +221,8 @@ def test_wide_vote_uses_a_multi_bit_counter():
 
 
 def test_portable_paths_give_the_same_words():
-    # QSM_SIMD=baseline: SSE2 Philox and the portable pdep loop instead of AVX2 + BMI2.
+    # QSM_SIMD=baseline: SSE2 Philox and the portable pdep (Hacker's Delight expand)
+    # instead of AVX2 + BMI2.
     code = (
         "import numpy as np, sys; sys.path.insert(0, 'tests');"
         "from test_reliability_mc import SYSTEMS, kernel_words;"
