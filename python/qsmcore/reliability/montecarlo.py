@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats as _sps
+from scipy import special as _spsp
 
 from qsmcore import _backend, _core
 from qsmcore._seed import SeedLike, philox_key
@@ -249,14 +249,16 @@ def importance_bias(
 
 
 def _normal_z(confidence: float) -> float:
-    return float(_sps.norm.ppf(0.5 + confidence / 2.0))
+    return float(_spsp.ndtri(0.5 + confidence / 2.0))
 
 
 def _naive_result(failures: int, trials: int, confidence: float, **meta: Any):
     alpha = 1.0 - confidence
     x, n = failures, trials
-    low = 0.0 if x == 0 else float(_sps.beta.ppf(alpha / 2, x, n - x + 1))
-    high = 1.0 if x == n else float(_sps.beta.ppf(1 - alpha / 2, x + 1, n - x))
+    # Beta quantiles straight from the special function (what scipy.stats.beta.ppf
+    # computes, without ~0.1 ms of distribution-object overhead per call).
+    low = 0.0 if x == 0 else float(_spsp.betaincinv(x, n - x + 1, alpha / 2))
+    high = 1.0 if x == n else float(_spsp.betaincinv(x + 1, n - x, 1 - alpha / 2))
     phat = x / n
     rel = math.sqrt(phat * (1 - phat) / n) / phat if x else math.inf
     return MonteCarloResult(
