@@ -143,6 +143,8 @@ struct DepositBmi2 : DepositPortable {
 // below 2^-170); the sampler then reports it instead of writing past the scratch.
 inline constexpr int kGroupWords = 64;
 inline constexpr int kGroupLevelWords = 4 * kGroupWords + 64;
+// Level 1 has kGroupWords words and every other level at least one.
+inline constexpr int kGroupMaxLevels = kGroupLevelWords - kGroupWords + 1;
 
 // p's bit at position j >= 1, as a word of 64 copies.
 QSM_HD QSM_FORCEINLINE uint64_t p_bit_word(const BernoulliP& p, int j) {
@@ -154,8 +156,9 @@ QSM_HD QSM_FORCEINLINE uint64_t p_bit_word(const BernoulliP& p, int j) {
 // level's p-bit is 1.
 struct GroupScratch {
   uint64_t und[kGroupLevelWords], out[kGroupLevelWords + 1];
-  int32_t start[kGroupLevelWords + 1];  // level L's words: [start[L - 1], start[L])
-  int32_t levels = 0;                   // levels the descent used (their words: [0, top))
+  uint64_t p_bits[kGroupMaxLevels + 1];  // p_L as a word of 64 copies, for L = 1 .. levels
+  int32_t start[kGroupMaxLevels + 1];    // level L's words: [start[L - 1], start[L])
+  int32_t levels = 0;                    // levels the descent used (their words: [0, top))
 };
 
 // The way down for 0 < p < 1 (p.kind == 2): level L compares its trials with p_L,
@@ -170,7 +173,8 @@ QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, 
   s.start[0] = 0;
   for (int level = 1;; ++level) {
     if (top + words > kGroupLevelWords) return false;
-    const uint64_t flip = ~p_bit_word(p, level);  // undecided: r's bit equals p_L
+    s.p_bits[level] = p_bit_word(p, level);
+    const uint64_t flip = ~s.p_bits[level];  // undecided: r's bit equals p_L
     uint64_t* und = s.und + top;
     uint64_t trials_below = 0;
     if constexpr (requires { src.take(words); }) {  // the CPU's buffered stream
@@ -220,11 +224,11 @@ QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, 
 // pass `from` = the warp's deepest, so at each step all of them work on the same
 // level, of about the same size.
 template <class Deposit>
-QSM_HD QSM_FORCEINLINE void group_levels_up(const BernoulliP& p, GroupScratch& s, Deposit deposit,
-                                            uint64_t* out, int64_t stride, int from) {
+QSM_HD QSM_FORCEINLINE void group_levels_up(GroupScratch& s, Deposit deposit, uint64_t* out,
+                                            int64_t stride, int from) {
   const int levels = s.levels;
   const int32_t top = s.start[levels];
-  const uint64_t deepest_fail = p_bit_word(p, levels);
+  const uint64_t deepest_fail = s.p_bits[levels];
   if (levels == 1) {
     for (int j = 0; j < kGroupWords; ++j) out[j * stride] = deepest_fail & ~s.und[j];
     return;
@@ -233,7 +237,7 @@ QSM_HD QSM_FORCEINLINE void group_levels_up(const BernoulliP& p, GroupScratch& s
   s.out[top] = 0;  // read (and ignored) by bits() past the deepest level's end
   for (int level = from; level >= 1; --level) {
     if (level >= levels) continue;
-    const uint64_t fail = p_bit_word(p, level);
+    const uint64_t fail = s.p_bits[level];
     const uint64_t* below = s.out + s.start[level];
     const int32_t first = s.start[level - 1], end = s.start[level];
     // Level 1 writes the event's words, the others their outcomes for the level above.
@@ -266,7 +270,7 @@ QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, Gr
     return true;
   }
   if (!group_levels_down(p, src, s)) return false;
-  group_levels_up(p, s, deposit, out, stride, s.levels - 1);
+  group_levels_up(s, deposit, out, stride, s.levels - 1);
   return true;
 }
 
