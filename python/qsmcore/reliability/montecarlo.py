@@ -341,10 +341,11 @@ def monte_carlo(
         :func:`combine` merges them (the same failure count; importance-sampling sums
         agree to rounding).
     backend : {"cpu", "cuda", "auto"}
-        ``"cuda"`` runs the naive estimator on the GPU, one thread per 64 trials, with
-        the same streams: the failure count equals the CPU's for the same seed and
-        range. ``"auto"`` uses the GPU for naive runs of at least 2^22
-        component-samples when one is usable. Importance sampling runs on the CPU.
+        ``"cuda"`` runs the naive estimator on the GPU (one thread per event and group
+        of 4096 trials to sample, one per 64 trials to evaluate the gates), with the
+        same streams: the failure count equals the CPU's for the same seed and range.
+        ``"auto"`` uses the GPU for naive runs of at least 2^22 component-samples when
+        one is usable. Importance sampling runs on the CPU.
 
     Returns
     -------
