@@ -1,16 +1,16 @@
 // qsmcore.reliability.monte_carlo on the GPU (naive estimator). The groups of
-// kGroupWords 64-trial blocks are processed in chunks, each in two launches over a
-// chunk of group rows (mc_program.hpp's layout, node x's word of block j at
+// kGroupWords 64-trial blocks are processed in chunks, each in two launches over the
+// chunk's group rows (mc_program.hpp's layout: node x's word of block j at
 // rows[x * kGroupWords + j]):
-//   1. sample: one thread per (event, group) runs sample_event_row's steps (the CPU's
-//      scalar path for that stream: group_levels_down, then group_levels_up) into the
-//      event's row;
+//   1. sample: one thread per (event, group) runs the steps of sample_event_row (the
+//      CPU's scalar path for that stream: group_levels_down, then group_levels_up)
+//      into the event's row;
 //   2. gates: one thread per (group, block) runs block_failures on its column, and
 //      each warp adds its failures once.
 // Threads of a warp sample the same event (same p), so their level loops stay in
-// step; the gate threads of a warp read adjacent words of each row. Both are grid-stride
-// loops (grid_for caps the grid). The failure
-// count equals the CPU's for the same seed and range (tests/test_reliability_mc_cuda.py).
+// step; the gate threads of a warp read adjacent words of each row. Both kernels are
+// grid-stride loops (grid_for caps the grid). The failure count equals the CPU's for
+// the same seed and range (tests/test_reliability_mc_cuda.py).
 #include <algorithm>
 #include <stdexcept>
 #include <vector>

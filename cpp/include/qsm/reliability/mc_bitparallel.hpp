@@ -60,8 +60,6 @@ class BatchedStream {
     return run;
   }
 
-  QSM_FORCEINLINE uint64_t next_u64() { return *take(1); }
-
  private:
   // Keeps the unread words, then appends Philox batches until n words are there.
   void refill(int n) {
