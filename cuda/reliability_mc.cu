@@ -57,9 +57,9 @@ __global__ void sample_kernel(const BernoulliP* bp, int64_t n_events, int64_t no
     if (!fits) {
       atomicExch(overflow, 1);
     } else if (random) {
-      reliability::group_levels_up(scratch, reliability::DepositPortable{}, row, 1, deepest - 1);
+      reliability::group_levels_up(scratch, reliability::DepositPortable{}, row, deepest - 1);
     } else if (id < n) {
-      reliability::constant_group(p, row, 1);
+      reliability::constant_group(p, row);
     }
   }
 }

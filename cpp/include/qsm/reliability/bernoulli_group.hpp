@@ -177,34 +177,46 @@ QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, 
     const uint64_t flip = ~s.p_bits[level];  // undecided: r's bit equals p_L
     uint64_t* und = s.und + top;
     uint64_t trials_below = 0;
-    if constexpr (requires { src.take(words); }) {  // the CPU's buffered stream
-      const uint64_t* r = src.take(words);
-      for (int32_t k = 0; k < words; ++k) {
-        const uint64_t u = r[k] ^ flip;
-        und[k] = u;
-        trials_below += static_cast<uint64_t>(popcount64(u));
+    if (words == 1) {  // the deep levels: one word, no loop
+      uint64_t r;
+      if constexpr (requires { src.take(1); }) {
+        r = *src.take(1);
+      } else {
+        r = src.next_u64();
       }
+      const uint64_t u = (r ^ flip) & last_lanes;
+      und[0] = u;
+      trials_below = static_cast<uint64_t>(popcount64(u));
     } else {
-      // Two words at a time: a GPU source computes one Philox block per pair, in step
-      // across the threads of a warp whatever their stream positions (mc_program.hpp).
-      int32_t k = 0;
-      for (; k + 1 < words; k += 2) {
-        uint64_t r0, r1;
-        src.next_pair(r0, r1);
-        const uint64_t u0 = r0 ^ flip, u1 = r1 ^ flip;
-        und[k] = u0;
-        und[k + 1] = u1;
-        trials_below += static_cast<uint64_t>(popcount64(u0) + popcount64(u1));
+      if constexpr (requires { src.take(words); }) {  // the CPU's buffered stream
+        const uint64_t* r = src.take(words);
+        for (int32_t k = 0; k < words; ++k) {
+          const uint64_t u = r[k] ^ flip;
+          und[k] = u;
+          trials_below += static_cast<uint64_t>(popcount64(u));
+        }
+      } else {
+        // Two words at a time: a GPU source computes one Philox block per pair, in step
+        // across the threads of a warp whatever their stream positions (mc_program.hpp).
+        int32_t k = 0;
+        for (; k + 1 < words; k += 2) {
+          uint64_t r0, r1;
+          src.next_pair(r0, r1);
+          const uint64_t u0 = r0 ^ flip, u1 = r1 ^ flip;
+          und[k] = u0;
+          und[k + 1] = u1;
+          trials_below += static_cast<uint64_t>(popcount64(u0) + popcount64(u1));
+        }
+        if (k < words) {
+          const uint64_t u = src.next_u64() ^ flip;
+          und[k] = u;
+          trials_below += static_cast<uint64_t>(popcount64(u));
+        }
       }
-      if (k < words) {
-        const uint64_t u = src.next_u64() ^ flip;
-        und[k] = u;
-        trials_below += static_cast<uint64_t>(popcount64(u));
-      }
+      // The lanes of the last word past the level's trials are not trials.
+      trials_below -= static_cast<uint64_t>(popcount64(und[words - 1] & ~last_lanes));
+      und[words - 1] &= last_lanes;
     }
-    // The lanes of the last word past the level's trials are not trials.
-    trials_below -= static_cast<uint64_t>(popcount64(und[words - 1] & ~last_lanes));
-    und[words - 1] &= last_lanes;
     top += words;
     s.start[level] = top;
     s.levels = level;
@@ -217,20 +229,20 @@ QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, 
 // The way up, after group_levels_down: each word's decided lanes failed where the
 // level's p-bit is 1; its undecided lanes take the outcomes of the level below, in
 // order (deposit), and the deepest level's undecided lanes work. Level 1 writes the
-// event's words: out[j * stride] for block j. (Lanes of a level's last word past its
-// trials get unspecified outcomes: the level above reads exactly as many outcomes as
-// the level has trials.) The loop over levels starts at `from` (at least
-// s.levels - 1) and skips the levels this descent did not reach: GPU threads of a warp
-// pass `from` = the warp's deepest, so at each step all of them work on the same
-// level, of about the same size.
+// event's words: out[j] for block j. (Lanes of a level's last word past its trials
+// get unspecified outcomes: the level above reads exactly as many outcomes as the
+// level has trials.) The loop over levels starts at `from` (at least s.levels - 1)
+// and skips the levels this descent did not reach: GPU threads of a warp pass `from`
+// = the warp's deepest, so at each step all of them work on the same level, of about
+// the same size.
 template <class Deposit>
 QSM_HD QSM_FORCEINLINE void group_levels_up(GroupScratch& s, Deposit deposit, uint64_t* out,
-                                            int64_t stride, int from) {
+                                            int from) {
   const int levels = s.levels;
   const int32_t top = s.start[levels];
   const uint64_t deepest_fail = s.p_bits[levels];
   if (levels == 1) {
-    for (int j = 0; j < kGroupWords; ++j) out[j * stride] = deepest_fail & ~s.und[j];
+    for (int j = 0; j < kGroupWords; ++j) out[j] = deepest_fail & ~s.und[j];
     return;
   }
   for (int32_t k = s.start[levels - 1]; k < top; ++k) s.out[k] = deepest_fail & ~s.und[k];
@@ -242,35 +254,38 @@ QSM_HD QSM_FORCEINLINE void group_levels_up(GroupScratch& s, Deposit deposit, ui
     const int32_t first = s.start[level - 1], end = s.start[level];
     // Level 1 writes the event's words, the others their outcomes for the level above.
     uint64_t* dst = level == 1 ? out : s.out + first;
-    const int64_t step = level == 1 ? stride : 1;
+    if (end - first == 1) {  // one word (so the level below has at most one): no loop
+      const uint64_t und = s.und[first];
+      *dst = (fail & ~und) | deposit(below[0], und);
+      continue;
+    }
     uint64_t off = 0;
     for (int32_t k = first; k < end; ++k) {
       const uint64_t und = s.und[k];
       const int n = popcount64(und);
-      *dst = (fail & ~und) | deposit(deposit.bits(below, off, n), und);
-      dst += step;
+      *dst++ = (fail & ~und) | deposit(deposit.bits(below, off, n), und);
       off += static_cast<uint64_t>(n);
     }
   }
 }
 
 // The kGroupWords words of one event, p = 0 or 1 (p.kind != 2): no randomness spent.
-QSM_HD QSM_FORCEINLINE void constant_group(const BernoulliP& p, uint64_t* out, int64_t stride) {
+QSM_HD QSM_FORCEINLINE void constant_group(const BernoulliP& p, uint64_t* out) {
   const uint64_t w = p.kind == 1 ? ~uint64_t{0} : 0;
-  for (int j = 0; j < kGroupWords; ++j) out[j * stride] = w;
+  for (int j = 0; j < kGroupWords; ++j) out[j] = w;
 }
 
-// The kGroupWords words of one event: out[j * stride] for block j of the group. Returns
-// false, with out untouched, only if the levels outgrow the scratch.
+// The kGroupWords words of one event: out[j] for block j of the group. Returns false,
+// with out untouched, only if the levels outgrow the scratch.
 template <class Source, class Deposit>
 QSM_HD QSM_FORCEINLINE bool bernoulli_group(const BernoulliP& p, Source& src, GroupScratch& s,
-                                            Deposit deposit, uint64_t* out, int64_t stride) {
+                                            Deposit deposit, uint64_t* out) {
   if (p.kind != 2) {
-    constant_group(p, out, stride);
+    constant_group(p, out);
     return true;
   }
   if (!group_levels_down(p, src, s)) return false;
-  group_levels_up(s, deposit, out, stride, s.levels - 1);
+  group_levels_up(s, deposit, out, s.levels - 1);
   return true;
 }
 

@@ -94,7 +94,7 @@ QSM_FORCEINLINE void sample_group_impl(const BernoulliP* bp, int64_t n_events, u
                                        Deposit deposit) {
   for (int64_t i = 0; i < n_events; ++i) {
     BatchedStream src(key, static_cast<uint32_t>(i), g);
-    if (!bernoulli_group(bp[i], src, scratch, deposit, vals + i * kGroupWords, 1))
+    if (!bernoulli_group(bp[i], src, scratch, deposit, vals + i * kGroupWords))
       group_scratch_exceeded();
   }
 }

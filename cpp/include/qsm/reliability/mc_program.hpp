@@ -153,7 +153,7 @@ class PairedDrawRng {
 QSM_HD inline bool sample_event_row(const BernoulliP& bp, uint64_t key, uint64_t group,
                                     uint32_t event, GroupScratch& scratch, uint64_t* row) {
   PairedDrawRng src(key, group, event);
-  return bernoulli_group(bp, src, scratch, DepositPortable{}, row, 1);
+  return bernoulli_group(bp, src, scratch, DepositPortable{}, row);
 }
 
 // Failed trials among `range`'s lanes of one block: the gates on column `col`
