@@ -27,6 +27,20 @@
 #define QSM_DEVICE_PASS 0
 #endif
 
+// QSM_UNROLL(n): unroll the next loop n times where the compiler takes the hint (GCC,
+// clang); nothing under nvcc, whose front end rejects GCC's spelling and whose device
+// compiler unrolls on its own.
+#define QSM_PRAGMA(x) _Pragma(#x)
+#if defined(__CUDACC__)
+#define QSM_UNROLL(n)
+#elif defined(__clang__)
+#define QSM_UNROLL(n) QSM_PRAGMA(unroll n)
+#elif defined(__GNUC__)
+#define QSM_UNROLL(n) QSM_PRAGMA(GCC unroll n)
+#else
+#define QSM_UNROLL(n)
+#endif
+
 namespace qsm {
 
 // 32x32 -> 64-bit product split into its high and low halves.

@@ -190,6 +190,7 @@ QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, 
     } else {
       if constexpr (requires { src.take(words); }) {  // the CPU's buffered stream
         const uint64_t* r = src.take(words);
+        QSM_UNROLL(4)
         for (int32_t k = 0; k < words; ++k) {
           const uint64_t u = r[k] ^ flip;
           und[k] = u;
@@ -260,6 +261,7 @@ QSM_HD QSM_FORCEINLINE void group_levels_up(GroupScratch& s, Deposit deposit, ui
       continue;
     }
     uint64_t off = 0;
+    QSM_UNROLL(2)
     for (int32_t k = first; k < end; ++k) {
       const uint64_t und = s.und[k];
       const int n = popcount64(und);
