@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "qsm/core/cpu_dispatch.hpp"
 #include "qsm/reliability/bernoulli_group.hpp"
 #include "qsm/reliability/mc_program.hpp"
 
@@ -20,8 +21,8 @@ inline constexpr int64_t kRow = kGroupWords;
 // in `planes` and s_K in `out`: 2 K operations per input word, against about 3 per
 // counter plane a carry passes through in the general case below.
 template <int K>
-inline void vote_rows_small(const uint64_t* vals, const int32_t* in, int32_t n, uint64_t* planes,
-                            uint64_t* out) {
+QSM_FORCEINLINE void vote_rows_small(const uint64_t* vals, const int32_t* in, int32_t n,
+                                     uint64_t* planes, uint64_t* out) {
   uint64_t* s[K];
   for (int i = 0; i < K - 1; ++i) s[i] = planes + i * kRow;
   s[K - 1] = out;
@@ -37,8 +38,8 @@ inline void vote_rows_small(const uint64_t* vals, const int32_t* in, int32_t n, 
 
 // VOTE(k) over rows: the inputs are added into bit-sliced counter planes (rows of
 // `planes`, created as carries reach them), then compared with k MSB first.
-inline void vote_rows(const uint64_t* vals, const int32_t* in, int32_t n, int32_t k,
-                      uint64_t* planes, uint64_t* out) {
+QSM_FORCEINLINE void vote_rows(const uint64_t* vals, const int32_t* in, int32_t n, int32_t k,
+                               uint64_t* planes, uint64_t* out) {
   if (k <= 0 || k > n) {
     const uint64_t w = k <= 0 ? ~uint64_t{0} : 0;
     for (int64_t j = 0; j < kRow; ++j) out[j] = w;
@@ -100,12 +101,28 @@ inline void vote_rows(const uint64_t* vals, const int32_t* in, int32_t n, int32_
 }
 
 // The structure of a Program as a group evaluator: rows are the event rows, one row
-// per gate, then 32 rows of vote-counter scratch; returns the top node's row.
+// per gate, then 32 rows of vote-counter scratch; returns the top node's row. The row
+// loops are compiled twice, for the baseline ISA and for AVX2 (4 words per operation
+// instead of 2), and run where use_avx2() holds.
 struct ProgramEval {
   ProgramView g;
   int64_t n_events() const { return g.n_events; }
   int64_t rows() const { return g.nodes() + 32; }
   const uint64_t* operator()(uint64_t* vals) const {
+#if QSM_X86_DISPATCH
+    static const bool avx2 = use_avx2();
+    if (avx2) return evaluate_avx2(vals);
+#endif
+    return evaluate(vals);
+  }
+
+#if QSM_X86_DISPATCH
+  __attribute__((target("avx2"))) const uint64_t* evaluate_avx2(uint64_t* vals) const {
+    return evaluate(vals);
+  }
+#endif
+
+  QSM_FORCEINLINE const uint64_t* evaluate(uint64_t* vals) const {
     uint64_t* planes = vals + g.nodes() * kRow;
     for (int64_t gate = 0; gate < g.n_gates; ++gate) {
       const int32_t* in = g.inputs + g.offsets[gate];
