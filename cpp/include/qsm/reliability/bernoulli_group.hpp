@@ -158,7 +158,7 @@ struct GroupScratch {
   uint64_t und[kGroupLevelWords], out[kGroupLevelWords + 1];
   uint64_t p_bits[kGroupMaxLevels + 1];  // p_L as a word of 64 copies, for L = 1 .. levels
   int32_t start[kGroupMaxLevels + 1];    // level L's words: [start[L - 1], start[L])
-  int32_t levels = 0;                    // levels the descent used (their words: [0, top))
+  int32_t levels = 0;                    // levels the descent used
 };
 
 // The way down for 0 < p < 1 (p.kind == 2): level L compares its trials with p_L,

@@ -9,9 +9,10 @@
 // into calls (a call computes whole groups and masks the lanes outside its range).
 // On the CPU the stream's blocks come 8 or 16 at a time from the SIMD Philox generator.
 //
-// Gates are bitwise: AND, OR, NOT directly; VOTE(k) adds its input words into a
-// bit-sliced binary counter (one word per counter bit, ripple-carry half adders)
-// and compares the counter with k, MSB first, for all 64 lanes at once.
+// Gates are bitwise: AND, OR, NOT directly; VOTE(k) keeps running "at least i" words
+// for k = 2..4, and otherwise adds its input words into a bit-sliced binary counter
+// (one word per counter bit, ripple-carry half adders) and compares the counter with
+// k, MSB first, for all 64 lanes at once (program_eval.hpp).
 //
 // Importance sampling (failure biasing): events are sampled with q_i >= p_i, and a
 // lane where the top event failed gets the likelihood ratio
