@@ -392,8 +392,26 @@ def _bad(**kw):
     ],
 )
 def test_bad_programs(prog, match):
-    with pytest.raises(ValueError, match=match):
-        monte_carlo(prog, 100)
+    for _ in range(2):  # a failed check is not remembered: the second call fails too
+        with pytest.raises(ValueError, match=match):
+            monte_carlo(prog, 100)
+
+
+def test_program_is_immutable_so_its_checked_arrays_stay_valid():
+    # check_program keeps the checked arrays on the Program; that is only sound if
+    # nothing can change the Program afterwards.
+    p = np.array([0.1, 0.2, 0.3])
+    inputs = np.array([0, 1, 2], dtype=np.int32)
+    prog = program(p, [(VOTE, [0, 1, 2], 2)])
+    prog = Program(prog.names, p, prog.op, prog.k, prog.offsets, inputs, prog.top)
+    first = monte_carlo(prog, 10_000, seed=3)
+    p[:] = 0.9  # the caller's arrays: the Program holds its own copies
+    inputs[2] = 99
+    assert monte_carlo(prog, 10_000, seed=3) == first
+    for name in ("p", "op", "k", "offsets", "inputs"):
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(prog, name)[0] = 0
+    assert prog.p.tolist() == [0.1, 0.2, 0.3] and prog.inputs.tolist() == [0, 1, 2]
 
 
 @pytest.mark.parametrize(

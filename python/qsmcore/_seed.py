@@ -9,6 +9,7 @@ and ``SeedSequence.spawn`` children give independent keys.
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -19,12 +20,21 @@ SeedLike = int | np.random.SeedSequence
 def philox_key(seed: SeedLike) -> int:
     """Return the 64-bit Philox key for ``seed``."""
     if isinstance(seed, np.random.SeedSequence):
-        seq = seed
-    elif isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        return _sequence_key(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"seed must be an int >= 0 or a numpy.random.SeedSequence, got {seed!r}")
-    elif seed < 0:
+    if seed < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
-    else:
-        seq = np.random.SeedSequence(int(seed))
+    return _int_key(int(seed))
+
+
+@functools.lru_cache(maxsize=1024)
+def _int_key(seed: int) -> int:
+    # A pure function of the int; cached because SeedSequence's hashing costs ~10 us,
+    # a visible part of a small kernel call.
+    return _sequence_key(np.random.SeedSequence(seed))
+
+
+def _sequence_key(seq: np.random.SeedSequence) -> int:
     k0, k1 = (int(w) for w in seq.generate_state(2, dtype=np.uint32))
     return k0 | (k1 << 32)

@@ -44,3 +44,13 @@ def digest(arrays: tuple[np.ndarray, ...], top: int) -> str:
         h.update(b"|")
     h.update(str(int(top)).encode())
     return h.hexdigest()[:16]
+
+
+def program_digest(program: Any) -> str:
+    """``digest`` of a checked Program's arrays and top, kept on the (immutable) Program."""
+    cached = program.__dict__.get("_digest")
+    if cached is None:
+        p, op, k, offsets, inputs, top = check_program("monte_carlo", program)
+        cached = digest((p, op, k, offsets, inputs), top)
+        object.__setattr__(program, "_digest", cached)
+    return cached

@@ -29,11 +29,13 @@ import numpy as np
 
 AND, OR, VOTE, NOT = 0, 1, 2, 3
 OP_NAMES = {AND: "AND", OR: "OR", VOTE: "VOTE", NOT: "NOT"}
+_ARRAYS = ("p", "op", "k", "offsets", "inputs")
 
 
 @dataclass(frozen=True)
 class Program:
-    """A compiled structure: see the module docstring for the layout."""
+    """A compiled structure: see the module docstring for the layout. Immutable: the
+    arrays are read-only copies of the ones passed in."""
 
     names: tuple[str, ...]  # basic event names, in id order
     p: np.ndarray = field(repr=False)  # float64 (n_events,): failure probabilities
@@ -42,6 +44,21 @@ class Program:
     offsets: np.ndarray = field(repr=False)  # int32 (n_gates + 1,)
     inputs: np.ndarray = field(repr=False)  # int32 (offsets[-1],)
     top: int
+
+    def __post_init__(self) -> None:
+        # A Program never changes: its arrays are private read-only copies (so a
+        # caller's later writes to the arrays it passed cannot reach it), which lets
+        # check_program validate it once, not on every solver call.
+        if isinstance(self.names, list):
+            object.__setattr__(self, "names", tuple(self.names))
+        for name in _ARRAYS:
+            value = getattr(self, name)
+            try:
+                a = np.array(value)
+            except (TypeError, ValueError):
+                continue  # not array-like: check_program names the problem
+            a.setflags(write=False)
+            object.__setattr__(self, name, a)
 
     @property
     def n_events(self) -> int:
@@ -93,9 +110,21 @@ def check_program(fn: str, program: Any) -> tuple[Any, ...]:
     arrays (and an int), after checking the layout every solver relies on; a TypeError
     or ValueError naming ``fn`` and the problem otherwise. The one validator of the
     exact and Monte Carlo solvers: a Program built by hand (or by a buggy compiler) must
-    never reach C++ with an out-of-range id."""
+    never reach C++ with an out-of-range id. A Program is immutable, so the checked
+    arrays are kept on it: later calls return them at once."""
     if not isinstance(program, Program):
         raise TypeError(f"{fn}: program must be a Program, got {type(program).__name__}")
+    checked = program.__dict__.get("_checked")
+    if checked is None:
+        checked = _checked_arrays(fn, program)
+        for a in checked[:5]:
+            a.setflags(write=False)  # shared by every later call
+        if all(isinstance(getattr(program, a), np.ndarray) for a in _ARRAYS):
+            object.__setattr__(program, "_checked", checked)
+    return checked
+
+
+def _checked_arrays(fn: str, program: Program) -> tuple[Any, ...]:
     e = len(program.names)
     if e < 1:
         raise ValueError(f"{fn}: program must have at least one basic event")

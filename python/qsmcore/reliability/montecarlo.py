@@ -368,7 +368,7 @@ def monte_carlo(
         run = _cuda_runner(module, arrays, top)
     else:
         run = _program_runner(arrays, top, options["threads"])
-    return _estimate(run, arrays[0], _mc_input.digest(arrays, top), seed, bias, options)
+    return _estimate(run, arrays[0], _mc_input.program_digest(program), seed, bias, options)
 
 
 def _cuda_runner(module: Any, arrays: tuple[np.ndarray, ...], top: int) -> Runner:
