@@ -227,6 +227,23 @@ QSM_HD QSM_FORCEINLINE bool group_levels_down(const BernoulliP& p, Source& src, 
   }
 }
 
+// One level's words on the way up: dst[k] for k in [first, end), from und[k] and the
+// level below's outcomes `below` (bits from 0 on, in order). und and dst share the
+// index k, which keeps the loop's pointers in registers.
+template <class Deposit>
+QSM_HD QSM_FORCEINLINE void level_up_words(const uint64_t* und, uint64_t* dst, int32_t first,
+                                           int32_t end, uint64_t fail, const uint64_t* below,
+                                           Deposit deposit) {
+  uint64_t off = 0;
+  QSM_UNROLL(2)
+  for (int32_t k = first; k < end; ++k) {
+    const uint64_t u = und[k];
+    const int n = popcount64(u);
+    dst[k] = (fail & ~u) | deposit(deposit.bits(below, off, n), u);
+    off += static_cast<uint64_t>(n);
+  }
+}
+
 // The way up, after group_levels_down: each word's decided lanes failed where the
 // level's p-bit is 1; its undecided lanes take the outcomes of the level below, in
 // order (deposit), and the deepest level's undecided lanes work. Level 1 writes the
@@ -248,27 +265,21 @@ QSM_HD QSM_FORCEINLINE void group_levels_up(GroupScratch& s, Deposit deposit, ui
   }
   for (int32_t k = s.start[levels - 1]; k < top; ++k) s.out[k] = deepest_fail & ~s.und[k];
   s.out[top] = 0;  // read (and ignored) by bits() past the deepest level's end
-  for (int level = from; level >= 1; --level) {
+  // Levels 2 and below write their outcomes for the level above into s.out.
+  for (int level = from; level >= 2; --level) {
     if (level >= levels) continue;
     const uint64_t fail = s.p_bits[level];
     const uint64_t* below = s.out + s.start[level];
     const int32_t first = s.start[level - 1], end = s.start[level];
-    // Level 1 writes the event's words, the others their outcomes for the level above.
-    uint64_t* dst = level == 1 ? out : s.out + first;
     if (end - first == 1) {  // one word (so the level below has at most one): no loop
       const uint64_t und = s.und[first];
-      *dst = (fail & ~und) | deposit(below[0], und);
+      s.out[first] = (fail & ~und) | deposit(below[0], und);
       continue;
     }
-    uint64_t off = 0;
-    QSM_UNROLL(2)
-    for (int32_t k = first; k < end; ++k) {
-      const uint64_t und = s.und[k];
-      const int n = popcount64(und);
-      *dst++ = (fail & ~und) | deposit(deposit.bits(below, off, n), und);
-      off += static_cast<uint64_t>(n);
-    }
+    level_up_words(s.und, s.out, first, end, fail, below, deposit);
   }
+  // Level 1 (kGroupWords words, s.start[0] = 0) writes the event's words.
+  level_up_words(s.und, out, 0, kGroupWords, s.p_bits[1], s.out + s.start[1], deposit);
 }
 
 // The kGroupWords words of one event, p = 0 or 1 (p.kind != 2): no randomness spent.
