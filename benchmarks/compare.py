@@ -65,7 +65,12 @@ SUITES: dict[str, Callable[[], list[Suite]]] = {
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("suite", choices=[*SUITES, "all"], help="what to compare")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per case (best kept)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="timed runs per case, at least (best kept; short cases run for 0.1 s in all)",
+    )
     parser.add_argument("--quick", action="store_true", help="sizes ÷ 10, for a smoke run")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write raw results here")
     return parser.parse_args(argv)
@@ -89,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         for title, run in SUITES[name]():
             rows = run(scale, args.repeat)
-            _report.print_suite(console, f"{title} (best of {args.repeat}, warm-up first)", rows)
+            heading = f"{title} (best of {args.repeat} runs or more, warm-up first)"
+            _report.print_suite(console, heading, rows)
             all_rows += rows
     if args.json is not None:
         config = {"suites": names, "repeat": args.repeat, "quick": args.quick}
