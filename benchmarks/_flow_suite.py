@@ -6,7 +6,8 @@ arrays directly, so its time is the whole call; a peer's time is building its gr
 object plus solving, and the row's label gives the two separately. Items/s are arcs
 per second (cells per second for assignment). The check says whether each solver's
 optimum equals qsmcore's. Every solver gets a warm-up call and the best of --repeat
-timed calls, except that a call over SLOW_S seconds is timed once (its first call).
+timed calls or more (_timing.best_of), except that a call over SLOW_S seconds is timed
+once (its first call).
 NetworkX runs only on the small instances.
 """
 

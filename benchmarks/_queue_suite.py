@@ -144,7 +144,8 @@ def peer_check(run: peers.PeerRun, exact: float) -> str:
 
 
 def _timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """qsmcore: best of ``repeat`` timed calls after one warm-up call."""
+    """qsmcore: one warm-up call, then the best of ``repeat`` timed calls or more
+    (``_timing.best_of``: short calls run for 0.1 s in all)."""
     return best_of(fn, repeat)
 
 
