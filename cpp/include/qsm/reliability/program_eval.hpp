@@ -1,8 +1,8 @@
 // A Program's gates evaluated on a whole sampling group at once (CPU kernel): every
 // node is a row of kGroupWords words (row-major: vals[node * kGroupWords + j] is
-// node's word in block j of the group), and each gate is a loop over its rows that
-// the compiler vectorizes, so the interpreter's per-gate work is paid once per 64
-// blocks instead of once per block. Same logic as evaluate_gates (mc_program.hpp),
+// node's word in block j of the group), and each gate is a loop over its rows, four
+// words at a time, so the interpreter's per-gate work is paid once per 64 blocks
+// instead of once per block. Same logic as evaluate_gates (mc_program.hpp),
 // which the GPU runs block by block; the tests hold the two equal.
 #pragma once
 
