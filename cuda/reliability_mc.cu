@@ -12,7 +12,6 @@
 // grid-stride loops (grid_for caps the grid). The failure count equals the CPU's for
 // the same seed and range (tests/test_reliability_mc_cuda.py).
 #include <algorithm>
-#include <stdexcept>
 #include <vector>
 
 #include "cuda/cuda_check.cuh"
@@ -135,9 +134,7 @@ uint64_t reliability_mc_failures(const ProgramView& host, const double* p, uint6
   }
   int overflowed = 0;
   overflow.download(&overflowed);
-  if (overflowed)
-    throw std::runtime_error(
-        "reliability Monte Carlo: a group's sampling levels outgrew their scratch");
+  if (overflowed) reliability::group_scratch_exceeded();
   unsigned long long out = 0;
   failures.download(&out);
   return static_cast<uint64_t>(out);

@@ -116,11 +116,12 @@ def check_program(fn: str, program: Any) -> tuple[Any, ...]:
         raise TypeError(f"{fn}: program must be a Program, got {type(program).__name__}")
     checked = program.__dict__.get("_checked")
     if checked is None:
+        # Reaching the end of the checks means __post_init__ could make every array a
+        # read-only copy, so the result stays valid for this Program's life.
         checked = _checked_arrays(fn, program)
         for a in checked[:5]:
             a.setflags(write=False)  # shared by every later call
-        if all(isinstance(getattr(program, a), np.ndarray) for a in _ARRAYS):
-            object.__setattr__(program, "_checked", checked)
+        object.__setattr__(program, "_checked", checked)
     return checked
 
 

@@ -25,6 +25,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 
 #include "qsm/core/config.hpp"
 #include "qsm/core/cpu_dispatch.hpp"
@@ -160,6 +161,13 @@ struct GroupScratch {
   int32_t start[kGroupMaxLevels + 1];    // level L's words: [start[L - 1], start[L])
   int32_t levels = 0;                    // levels the descent used
 };
+
+// What every caller (CPU kernel, scalar twin, GPU host code) raises when a group's
+// levels outgrew GroupScratch (probability below 2^-170).
+[[noreturn]] inline void group_scratch_exceeded() {
+  throw std::runtime_error(
+      "reliability Monte Carlo: a group's sampling levels outgrew their scratch");
+}
 
 // The way down for 0 < p < 1 (p.kind == 2): level L compares its trials with p_L,
 // reading the random words from src in the order of the header comment: src.take(n)

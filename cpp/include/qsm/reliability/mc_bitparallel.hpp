@@ -29,7 +29,6 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
 #include <vector>
 
 #include "qsm/core/parallel.hpp"
@@ -83,11 +82,6 @@ class BatchedStream {
   int pos_ = 0, end_ = 0;
   uint64_t buf_[kMaxTake + 32];  // < n unread words, then at most one batch too many
 };
-
-[[noreturn]] inline void group_scratch_exceeded() {
-  throw std::runtime_error(
-      "reliability Monte Carlo: a group's sampling levels outgrew their scratch");
-}
 
 // Event rows of group g: vals[i * kGroupWords + j] is event i's word in block j.
 template <class Deposit>
